@@ -1,0 +1,35 @@
+"""Sign-in is required everywhere except the public pages, and every member of staff uses MFA."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+
+# Paths a signed-in user without an authenticator may still reach while setting one up.
+_MFA_SETUP_PREFIXES = ("/accounts/", "/static/", "/health/", "/accessibility/", "/privacy/")
+
+
+class LoginRequiredMiddleware(DjangoLoginRequired):
+    """Django's own: every view needs sign-in unless marked `login_not_required`."""
+
+
+class RequireMultiFactorMiddleware:
+    """Send a signed-in user who has no TOTP authenticator to set one up before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(_MFA_SETUP_PREFIXES)
+            and not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+        ):
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)

@@ -1,0 +1,38 @@
+"""The service navigation each role sees: one list, filtered by permission."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class NavigationItem:
+    text: str
+    url_name: str
+    permission: str | None  # None: every signed-in user
+
+
+NAVIGATION: tuple[NavigationItem, ...] = (
+    NavigationItem("Home", "home", None),
+    NavigationItem("Children", "pupils:child_list", "pupils.view_child"),
+    NavigationItem("Schools", "pupils:school_list", "pupils.view_school"),
+    NavigationItem("Administration", "admin:index", "accounts.manage_users"),
+)
+
+
+def navigation_for(user: Any, current_path: str) -> list[dict[str, Any]]:
+    """GOV.UK service-navigation items for `user`, the current section marked active."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    items: list[dict[str, Any]] = []
+    for item in NAVIGATION:
+        if item.permission is not None and not user.has_perm(item.permission):
+            continue
+        href = reverse(item.url_name)
+        active = current_path == href if href == "/" else current_path.startswith(href)
+        items.append({"href": href, "text": item.text, "active": active})
+    items.append({"href": reverse("accounts:sign_out"), "text": "Sign out", "active": False})
+    return items

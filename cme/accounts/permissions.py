@@ -1,0 +1,63 @@
+"""Which roles may do what: one table, read by `rules` and by the navigation.
+
+Permissions say what kind of page a user may open; the `*_visible_to` selectors in each
+app say which records they may see on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import rules
+
+from .models import Role
+
+LA_CASEWORK_ROLES = frozenset({Role.CME_OFFICER, Role.CME_MANAGER})
+
+# permission name → the roles that hold it
+ROLE_PERMISSIONS: dict[str, frozenset[Role]] = {
+    "pupils.view_child": frozenset(
+        {
+            Role.CME_OFFICER,
+            Role.CME_MANAGER,
+            Role.SCHOOL_ATTENDANCE,
+            Role.SEND,
+            Role.ADMISSIONS,
+            Role.PUPIL_SUPPORT_MANAGER,
+            Role.PANEL_MEMBER,
+        }
+    ),
+    "pupils.view_child_history": frozenset({Role.CME_MANAGER}),
+    "pupils.view_school": frozenset(
+        {
+            Role.CME_OFFICER,
+            Role.CME_MANAGER,
+            Role.ADMISSIONS,
+            Role.SEND,
+            Role.PUPIL_SUPPORT_MANAGER,
+            Role.PANEL_MEMBER,
+            Role.ADMINISTRATOR,
+        }
+    ),
+    "accounts.manage_users": frozenset({Role.ADMINISTRATOR}),
+}
+
+
+def has_role(roles: Iterable[Role]) -> Any:
+    wanted = frozenset(str(role) for role in roles)
+
+    @rules.predicate
+    def user_has_role(user: Any) -> bool:
+        return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in wanted)
+
+    return user_has_role
+
+
+def register_role_permissions() -> None:
+    for permission, roles in ROLE_PERMISSIONS.items():
+        rules.set_perm(permission, has_role(roles))
+
+
+def roles_with(permission: str) -> frozenset[Role]:
+    return ROLE_PERMISSIONS[permission]

@@ -1,0 +1,83 @@
+"""The two audit trails: what changed (AuditEvent) and who looked (AccessEvent).
+
+Both are append-only: services only ever create rows, the admin is read-only, and on
+PostgreSQL a trigger refuses UPDATE and DELETE (migration 0002).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """One change to a child, case, referral or other record, with who made it and what changed.
+
+    `subject_type`/`subject_id` name the changed record without a foreign key, so the trail
+    outlives the record. `child_id` is denormalised so a child's whole history is one query.
+    """
+
+    class Kind(models.TextChoices):
+        CHILD_CREATED = "child_created", "Child added to the register"
+        CHILD_UPDATED = "child_updated", "Child's details changed"
+        ENROLMENT_CREATED = "enrolment_created", "Enrolment recorded"
+        ENROLMENT_UPDATED = "enrolment_updated", "Enrolment changed"
+        ADDRESS_RECORDED = "address_recorded", "Address recorded"
+        CONTACT_RECORDED = "contact_recorded", "Carer or contact recorded"
+        SCHOOL_CREATED = "school_created", "School added"
+        SCHOOL_UPDATED = "school_updated", "School changed"
+        FILE_IMPORTED = "file_imported", "File imported"
+        USER_CREATED = "user_created", "User account created"
+        USER_UPDATED = "user_updated", "User account changed"
+
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254, help_text="Who, as named when it happened")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    subject_type = models.CharField(max_length=60)
+    subject_id = models.CharField(max_length=40)
+    child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    summary = models.CharField(max_length=300)
+    changes = models.JSONField(default=dict, blank=True, help_text="field: [before, after]")
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label}: {self.summary}"
+
+
+class AccessEvent(models.Model):
+    """One read of sensitive data: a child's record viewed, a search, an export, a download.
+
+    Answers the safeguarding question "who looked at this child, when, and why".
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        SEARCH = "search", "Searched"
+        EXPORT = "export", "Exported"
+        DOWNLOAD = "download", "Downloaded"
+
+    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_label = models.CharField(max_length=254)
+    action = models.CharField(max_length=20, choices=Action.choices)
+    subject_type = models.CharField(max_length=60, blank=True)
+    subject_id = models.CharField(max_length=40, blank=True)
+    child_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    purpose = models.CharField(max_length=300, help_text="Why: the page or task that read it")
+    query = models.CharField(max_length=500, blank=True, help_text="Search terms, for searches")
+    result_count = models.IntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.purpose}"

@@ -1,0 +1,100 @@
+"""Writing to the audit trails. Every write service calls `record_event` in its transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import models
+
+from .models import AccessEvent, AuditEvent
+
+SYSTEM_LABEL = "system"
+
+
+def _actor_label(actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return SYSTEM_LABEL
+    return str(actor.get_username())
+
+
+def _actor_or_none(actor: Any) -> Any:
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def subject_reference(subject: models.Model) -> tuple[str, str]:
+    """Name a record as `app_label.model` and its primary key, without a foreign key."""
+    meta = subject._meta
+    return f"{meta.app_label}.{meta.model_name}", str(subject.pk)
+
+
+def json_safe(value: Any) -> Any:
+    """Turn dates, decimals and model instances into text so the change can be stored as JSON."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [json_safe(item) for item in value]
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    return str(value)
+
+
+def field_changes(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> dict[str, list[Any]]:
+    """The fields whose value differs, as {field: [before, after]}."""
+    return {
+        name: [json_safe(before.get(name)), json_safe(after.get(name))]
+        for name in after
+        if json_safe(before.get(name)) != json_safe(after.get(name))
+    }
+
+
+def record_event(
+    *,
+    kind: AuditEvent.Kind,
+    actor: Any,
+    subject: models.Model,
+    summary: str,
+    child_id: int | None = None,
+    changes: Mapping[str, list[Any]] | None = None,
+    details: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Record one change. Call inside the transaction that makes the change."""
+    subject_type, subject_id = subject_reference(subject)
+    return AuditEvent.objects.create(
+        actor=_actor_or_none(actor),
+        actor_label=_actor_label(actor),
+        kind=kind,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        child_id=child_id,
+        summary=summary[:300],
+        changes=dict(changes or {}),
+        details={key: json_safe(value) for key, value in (details or {}).items()},
+    )
+
+
+def record_access(
+    *,
+    actor: Any,
+    action: AccessEvent.Action,
+    purpose: str,
+    subject: models.Model | None = None,
+    child_id: int | None = None,
+    query: str = "",
+    result_count: int | None = None,
+) -> AccessEvent:
+    """Record one read of sensitive data in the append-only access log."""
+    subject_type, subject_id = subject_reference(subject) if subject is not None else ("", "")
+    return AccessEvent.objects.create(
+        actor=_actor_or_none(actor),
+        actor_label=_actor_label(actor),
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        child_id=child_id,
+        purpose=purpose[:300],
+        query=query[:500],
+        result_count=result_count,
+    )

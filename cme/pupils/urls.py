@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "pupils"
+
+urlpatterns = [
+    path("children/", views.child_list, name="child_list"),
+    path("children/<int:child_id>/", views.child_detail, name="child_detail"),
+    path("children/<int:child_id>/history/", views.child_history, name="child_history"),
+    path("schools/", views.school_list, name="school_list"),
+    path("schools/<int:school_id>/", views.school_detail, name="school_detail"),
+]

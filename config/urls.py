@@ -1,0 +1,20 @@
+"""URL map: staff pages under plain paths; the public pages are those in docs/interfaces.md."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from cme.accounts import views as account_views
+
+handler400 = "cme.web.views.bad_request"
+handler403 = "cme.web.views.permission_denied"
+handler404 = "cme.web.views.page_not_found"
+handler500 = "cme.web.views.server_error"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("", include("cme.web.urls")),
+    path("", include("cme.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("cme.pupils.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,94 @@
+"""Role personas shared by every test. Each persona's docstring says what it may see."""
+
+from __future__ import annotations
+
+import factory
+import pytest
+
+from cme.accounts.models import PartnerAgency, Role, User
+from cme.accounts.tests.factories import PartnerAgencyFactory, UserFactory
+from cme.pupils.models import School
+from cme.pupils.tests.factories import OpenSchoolFactory
+
+factory.Faker._DEFAULT_LOCALE = "en_GB"
+
+
+@pytest.fixture
+def school(db: None) -> School:
+    """A maintained primary school in the authority."""
+    return OpenSchoolFactory(name="Widcombe Junior School")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def other_school(db: None) -> School:
+    return OpenSchoolFactory(name="Oldfield Park Infant School")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def agency(db: None) -> PartnerAgency:
+    return PartnerAgencyFactory(name="Bath health visiting")  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def cme_officer(db: None) -> User:
+    """Sees every child in the register and works cases."""
+    return UserFactory(username="officer", role=Role.CME_OFFICER)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def cme_manager(db: None) -> User:
+    """Sees every child, and each child's change history and access log."""
+    return UserFactory(username="manager", role=Role.CME_MANAGER)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def school_user(db: None, school: School) -> User:
+    """Sees only the pupils on their own school's roll (and recent leavers)."""
+    return UserFactory(username="school", role=Role.SCHOOL_ATTENDANCE, school=school)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def school_user_other_school(db: None, other_school: School) -> User:
+    """Another school's attendance officer: sees none of `school`'s pupils."""
+    return UserFactory(  # type: ignore[no-any-return]
+        username="otherschool", role=Role.SCHOOL_ATTENDANCE, school=other_school
+    )
+
+
+@pytest.fixture
+def partner_agency_user(db: None, agency: PartnerAgency) -> User:
+    """Sees only what their agency submitted; no pupil-register pages."""
+    return UserFactory(username="agency", role=Role.PARTNER_AGENCY, agency=agency)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def send_officer(db: None) -> User:
+    """Sees children with an education, health and care plan."""
+    return UserFactory(username="send", role=Role.SEND)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def administrator(db: None) -> User:
+    """Manages users and reference data; sees no child's record."""
+    return UserFactory(username="admin", role=Role.ADMINISTRATOR, is_staff=True)  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def personas(
+    cme_officer: User,
+    cme_manager: User,
+    school_user: User,
+    school_user_other_school: User,
+    partner_agency_user: User,
+    send_officer: User,
+    administrator: User,
+) -> dict[str, User]:
+    return {
+        "cme_officer": cme_officer,
+        "cme_manager": cme_manager,
+        "school_user": school_user,
+        "school_user_other_school": school_user_other_school,
+        "partner_agency_user": partner_agency_user,
+        "send_officer": send_officer,
+        "administrator": administrator,
+    }
