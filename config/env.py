@@ -56,7 +56,9 @@ def env_secret(name: str, *, default: str | None = None) -> str:
         try:
             return Path(file_name).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ImproperlyConfigured(f"{name}_FILE names {file_name!r}, which cannot be read") from exc
+            raise ImproperlyConfigured(
+                f"{name}_FILE names {file_name!r}, which cannot be read"
+            ) from exc
     value = os.environ.get(name)
     if value:
         return value

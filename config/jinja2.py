@@ -10,8 +10,9 @@ from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import date_format
-from cme.web.govuk_forms import error_list, field
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+
+from cme.web.govuk_forms import error_list, field
 
 
 def _url(name: str, *args: Any, **kwargs: Any) -> str:

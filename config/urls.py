@@ -1,9 +1,14 @@
 """URL map: staff pages under plain paths; the public pages are those in docs/interfaces.md."""
 
+from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
 from cme.accounts import views as account_views
+
+# The admin signs in through the same password-and-TOTP pages as everything else.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = "CME Tracker administration"
 
 handler400 = "cme.web.views.bad_request"
 handler403 = "cme.web.views.permission_denied"

@@ -22,3 +22,15 @@ class StaffAccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
             self.authentication_failed(request, **credentials)
             return None
         return user
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        # A user setting up their first authenticator has just typed their password (the
+        # middleware sends them there straight after it); asking again would only annoy.
+        # Changing an existing authenticator still needs the password again.
+        user = getattr(self.request, "user", None)
+        if app == "allauth.mfa" and user is not None and user.is_authenticated:
+            from allauth.mfa.models import Authenticator
+
+            if not Authenticator.objects.filter(user=user).exists():
+                return False
+        return bool(super().is_reauthentication_required(app=app, **kwargs))

@@ -6,16 +6,28 @@ from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
+
+from cme.web import drafts
 
 # Paths a signed-in user without an authenticator may still reach while setting one up.
 _MFA_SETUP_PREFIXES = ("/accounts/", "/static/", "/health/", "/accessibility/", "/privacy/")
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):
-    """Django's own: every view needs sign-in unless marked `login_not_required`."""
+    """Django's own: every view needs sign-in unless marked `login_not_required`.
+
+    A form posted after the session ended is kept, so signing in again loses nothing."""
+
+    def handle_no_permission(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponseBase]
+    ) -> HttpResponseRedirect:
+        if request.method == "POST":
+            drafts.keep_draft(request)
+        return super().handle_no_permission(request, view_func)
 
 
 class RequireMultiFactorMiddleware:

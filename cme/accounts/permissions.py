@@ -47,16 +47,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Role]] = {
 def has_role(roles: Iterable[Role]) -> Any:
     wanted = frozenset(str(role) for role in roles)
 
-    @rules.predicate
     def user_has_role(user: Any) -> bool:
-        return bool(getattr(user, "is_authenticated", False) and user.is_active and user.role in wanted)
+        return bool(
+            getattr(user, "is_authenticated", False) and user.is_active and user.role in wanted
+        )
 
-    return user_has_role
+    return rules.predicate(user_has_role)  # type: ignore[no-untyped-call]  # rules is untyped
 
 
 def register_role_permissions() -> None:
     for permission, roles in ROLE_PERMISSIONS.items():
-        rules.set_perm(permission, has_role(roles))
+        rules.set_perm(permission, has_role(roles))  # type: ignore[no-untyped-call]  # rules is untyped
 
 
 def roles_with(permission: str) -> frozenset[Role]:

@@ -39,9 +39,7 @@ def json_safe(value: Any) -> Any:
     return str(value)
 
 
-def field_changes(
-    before: Mapping[str, Any], after: Mapping[str, Any]
-) -> dict[str, list[Any]]:
+def field_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, list[Any]]:
     """The fields whose value differs, as {field: [before, after]}."""
     return {
         name: [json_safe(before.get(name)), json_safe(after.get(name))]

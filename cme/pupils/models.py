@@ -212,7 +212,9 @@ class Address(models.Model):
         ]
 
     def __str__(self) -> str:
-        return ", ".join(part for part in (self.line_1, self.line_2, self.town, self.postcode) if part)
+        return ", ".join(
+            part for part in (self.line_1, self.line_2, self.town, self.postcode) if part
+        )
 
     @property
     def is_current(self) -> bool:

@@ -17,7 +17,7 @@ from django.utils import timezone
 from cme.accounts.models import Role
 from cme.audit import services as audit
 from cme.audit.models import AccessEvent
-from cme.standards.nhs_number import format_nhs_number
+from cme.standards.nhs_number import format_nhs_number, is_valid_nhs_number
 from cme.standards.upn import normalise_upn
 
 from .models import Child, School, VulnerabilityFlag
@@ -34,7 +34,9 @@ def children_visible_to(user: Any) -> QuerySet[Child]:
     if role in {Role.CME_OFFICER, Role.CME_MANAGER}:
         return children
     if role == Role.SCHOOL_ATTENDANCE and user.school_id is not None:
-        since = timezone.localdate() - datetime.timedelta(days=settings.SCHOOL_LEAVER_VISIBILITY_DAYS)
+        since = timezone.localdate() - datetime.timedelta(
+            days=settings.SCHOOL_LEAVER_VISIBILITY_DAYS
+        )
         return children.filter(
             Q(enrolments__school_id=user.school_id)
             & (Q(enrolments__end_date__isnull=True) | Q(enrolments__end_date__gte=since))
@@ -52,7 +54,11 @@ def access_child(*, user: Any, child_id: int, purpose: str = "Viewed the child's
     except (Child.DoesNotExist, ValueError, TypeError) as missing:
         raise Http404("No such child") from missing
     audit.record_access(
-        actor=user, action=AccessEvent.Action.VIEW, subject=child, child_id=child.pk, purpose=purpose
+        actor=user,
+        action=AccessEvent.Action.VIEW,
+        subject=child,
+        child_id=child.pk,
+        purpose=purpose,
     )
     return child
 
@@ -113,7 +119,11 @@ def child_record(*, user: Any, child: Child) -> dict[str, Any]:
             for flag in child.vulnerability_flags
             if flag in VulnerabilityFlag.values
         ],
-        "nhs_number_display": format_nhs_number(child.nhs_number) if child.nhs_number else "",
+        "nhs_number_display": (
+            format_nhs_number(child.nhs_number)
+            if is_valid_nhs_number(child.nhs_number)
+            else child.nhs_number
+        ),
         "contacts": list(child.contacts.all()),
         "siblings": list(
             children_visible_to(user).filter(household_id=child.household_id).exclude(pk=child.pk)

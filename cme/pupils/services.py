@@ -155,7 +155,9 @@ def record_address(
         if current and current.line_1 == line_1 and current.postcode == postcode:
             return current, False
         if current is not None:
-            current.moved_out = max(moved_in or datetime.date.today(), current.moved_in or datetime.date.min)  # noqa: DTZ011 - a calendar date
+            current.moved_out = max(
+                moved_in or datetime.date.today(), current.moved_in or datetime.date.min
+            )
             current.save(update_fields=["moved_out"])
         address = Address.objects.create(
             child=child,
@@ -172,7 +174,10 @@ def record_address(
             subject=address,
             child_id=child.pk,
             summary="New address recorded" + (f" from {source}" if source else ""),
-            details={"postcode": postcode, "previous_postcode": current.postcode if current else ""},
+            details={
+                "postcode": postcode,
+                "previous_postcode": current.postcode if current else "",
+            },
         )
         return address, True
 

@@ -94,8 +94,11 @@ UPN_WARNING_MESSAGES: Final = MappingProxyType(
 class UpnResult:
     """Outcome of `check_upn`.
 
-    `check_letter_ok` is None when the check letter cannot be computed (characters 2-13 are not
-    in UPN form); it is False whenever character 1 is not a possible check letter.
+    `error` is the first failure in reporting order and `message` its GOV.UK-style text.
+    `format_ok`: the value has the permanent or temporary shape, whatever its check letter and LA
+    code. `is_temporary`: that shape ends in a letter. `check_letter_ok` is None when the letter
+    cannot be computed (characters 2-13 not in UPN form) and False whenever character 1 cannot
+    be a check letter at all.
     """
 
     normalised: str
@@ -135,9 +138,7 @@ def upn_check_letter(body12: str) -> str:
     ):
         msg = f"UPN body {body12!r} must be 11 digits then a digit or a letter from UPN_LETTERS"
         raise ValueError(msg)
-    total = sum(
-        position * _character_value(char) for position, char in enumerate(body12, start=2)
-    )
+    total = sum(position * _character_value(char) for position, char in enumerate(body12, start=2))
     return UPN_LETTERS[total % len(UPN_LETTERS)]
 
 

@@ -49,7 +49,9 @@ def field(
 
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
         selected = bound.value()
-        chosen = {str(v) for v in selected} if isinstance(selected, list | tuple) else {str(selected)}
+        chosen = (
+            {str(v) for v in selected} if isinstance(selected, list | tuple) else {str(selected)}
+        )
         params["idPrefix"] = params.pop("id")
         params["items"] = [
             {"value": value, "text": str(text), "checked": str(value) in chosen}
@@ -58,19 +60,25 @@ def field(
         ]
         legend: dict[str, Any] = {"text": str(bound.label)}
         if is_page_heading:
-            legend.update({"isPageHeading": True, "classes": label_classes or "govuk-fieldset__legend--l"})
+            legend.update(
+                {"isPageHeading": True, "classes": label_classes or "govuk-fieldset__legend--l"}
+            )
         elif label_classes:
             legend["classes"] = label_classes
         params["fieldset"] = {"legend": legend}
     elif isinstance(widget, forms.Select):
         value = bound.value()
-        params["label"] = _label(bound, is_page_heading=is_page_heading, label_classes=label_classes)
+        params["label"] = _label(
+            bound, is_page_heading=is_page_heading, label_classes=label_classes
+        )
         params["items"] = [
             {"value": choice, "text": str(text), "selected": str(choice) == str(value)}
             for choice, text in bound.field.choices  # type: ignore[attr-defined]
         ]
     else:
-        params["label"] = _label(bound, is_page_heading=is_page_heading, label_classes=label_classes)
+        params["label"] = _label(
+            bound, is_page_heading=is_page_heading, label_classes=label_classes
+        )
         value = bound.value()
         params["value"] = "" if value is None else str(value)
         if isinstance(widget, forms.PasswordInput):
@@ -86,7 +94,7 @@ def field(
 
 def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
     """The error summary's list: each message linked to the field it is about."""
-    items = []
+    items: list[dict[str, str]] = []
     for name, errors in form.errors.items():
         if name == "__all__":
             items.extend({"text": str(error)} for error in errors)

@@ -14,7 +14,7 @@ DEFAULT_PASSWORD = "correct horse battery staple"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 
 
-class PartnerAgencyFactory(factory.django.DjangoModelFactory):
+class PartnerAgencyFactory(factory.django.DjangoModelFactory[PartnerAgency]):
     class Meta:
         model = PartnerAgency
         django_get_or_create = ("name",)
@@ -23,7 +23,7 @@ class PartnerAgencyFactory(factory.django.DjangoModelFactory):
     kind = PartnerAgency.Kind.HEALTH
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     """A CME officer with TOTP set up (secret DEMO_TOTP_SECRET)."""
 
     class Meta:

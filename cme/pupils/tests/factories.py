@@ -24,7 +24,7 @@ from cme.standards.nhs_number import make_synthetic_nhs_number
 from cme.standards.upn import make_upn
 
 
-class LocalAuthorityFactory(factory.django.DjangoModelFactory):
+class LocalAuthorityFactory(factory.django.DjangoModelFactory[LocalAuthority]):
     class Meta:
         model = LocalAuthority
         django_get_or_create = ("code",)
@@ -33,7 +33,7 @@ class LocalAuthorityFactory(factory.django.DjangoModelFactory):
     name = "Bath and North East Somerset"
 
 
-class LocalityFactory(factory.django.DjangoModelFactory):
+class LocalityFactory(factory.django.DjangoModelFactory[Locality]):
     class Meta:
         model = Locality
         django_get_or_create = ("name",)
@@ -41,7 +41,7 @@ class LocalityFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Locality {n}")
 
 
-class OpenSchoolFactory(factory.django.DjangoModelFactory):
+class OpenSchoolFactory(factory.django.DjangoModelFactory[School]):
     class Meta:
         model = School
 
@@ -62,12 +62,12 @@ class ClosedSchoolFactory(OpenSchoolFactory):
     status = SchoolStatus.CLOSED
 
 
-class HouseholdFactory(factory.django.DjangoModelFactory):
+class HouseholdFactory(factory.django.DjangoModelFactory[Household]):
     class Meta:
         model = Household
 
 
-class ChildFactory(factory.django.DjangoModelFactory):
+class ChildFactory(factory.django.DjangoModelFactory[Child]):
     """A child with a valid UPN and synthetic NHS number, on no roll."""
 
     class Meta:
@@ -79,8 +79,10 @@ class ChildFactory(factory.django.DjangoModelFactory):
         "date_between", start_date=datetime.date(2011, 9, 1), end_date=datetime.date(2020, 8, 31)
     )
     sex = factory.Iterator(["M", "F"])
-    upn = factory.Sequence(lambda n: make_upn("800", f"{2000 + n // 1000:04d}", "19", f"{n % 1000:03d}"))
-    nhs_number = factory.Sequence(lambda n: make_synthetic_nhs_number(n))
+    upn = factory.Sequence(
+        lambda n: make_upn("800", f"{2000 + n // 1000:04d}", "19", f"{n % 1000:03d}")
+    )
+    nhs_number = factory.Sequence(make_synthetic_nhs_number)
     sen_status = SenStatus.NONE
 
 
@@ -88,14 +90,14 @@ class ChildWithEhcPlanFactory(ChildFactory):
     sen_status = SenStatus.EHC_PLAN
 
 
-class CurrentEnrolmentFactory(factory.django.DjangoModelFactory):
+class CurrentEnrolmentFactory(factory.django.DjangoModelFactory[Enrolment]):
     class Meta:
         model = Enrolment
 
     child = factory.SubFactory(ChildFactory)
     school = factory.SubFactory(OpenSchoolFactory)
     start_date = datetime.date(2024, 9, 4)
-    end_date = None
+    end_date: datetime.date | None = None
 
 
 class EndedEnrolmentFactory(CurrentEnrolmentFactory):
@@ -103,7 +105,7 @@ class EndedEnrolmentFactory(CurrentEnrolmentFactory):
     leaving_reason = "Moved away"
 
 
-class CurrentAddressFactory(factory.django.DjangoModelFactory):
+class CurrentAddressFactory(factory.django.DjangoModelFactory[Address]):
     class Meta:
         model = Address
 
@@ -114,7 +116,7 @@ class CurrentAddressFactory(factory.django.DjangoModelFactory):
     moved_in = datetime.date(2020, 1, 1)
 
 
-class CarerFactory(factory.django.DjangoModelFactory):
+class CarerFactory(factory.django.DjangoModelFactory[Contact]):
     class Meta:
         model = Contact
 
@@ -129,6 +131,6 @@ class CarerFactory(factory.django.DjangoModelFactory):
 
 def pupil_at(school: School, **child_fields: object) -> Child:
     """A child currently on `school`'s roll."""
-    child = ChildFactory(**child_fields)
-    CurrentEnrolmentFactory(child=child, school=school)
-    return child  # type: ignore[no-any-return]
+    child = ChildFactory.create(**child_fields)
+    CurrentEnrolmentFactory.create(child=child, school=school)
+    return child

@@ -39,4 +39,7 @@ def test_search_finds_a_child_by_name_and_logs_the_search(
     client.force_login(cme_officer)
     response = client.get("/children/", {"q": "nowak"})
     assert "Nowak-Kowalska" in response.content.decode()
-    assert AccessEvent.objects.filter(action=AccessEvent.Action.SEARCH, result_count=1).exists() is True
+    assert (
+        AccessEvent.objects.filter(action=AccessEvent.Action.SEARCH, result_count=1).exists()
+        is True
+    )

@@ -1,0 +1,149 @@
+"""Every URL, as anonymous, as each role and with an out-of-scope object.
+
+A view not listed in PROTECTED or PUBLIC fails `test_every_view_is_in_the_matrix`, so a new
+view cannot ship without a decision on who may open it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cme.accounts.models import User
+from cme.pupils.models import School
+from cme.pupils.tests.factories import pupil_at
+
+# URL name → the permission a view requires (None: any signed-in member of staff).
+PROTECTED: dict[str, str | None] = {
+    "home": None,
+    "web:keep_alive": None,
+    "accounts:sign_out": None,
+    "pupils:child_list": "pupils.view_child",
+    "pupils:child_detail": "pupils.view_child",
+    "pupils:child_history": "pupils.view_child_history",
+    "pupils:school_list": "pupils.view_school",
+    "pupils:school_detail": "pupils.view_school",
+}
+
+# Views that answer without signing in (docs/interfaces.md "Public pages").
+PUBLIC = {"web:health", "web:accessibility", "web:privacy"}
+PUBLIC_PREFIXES = ("/accounts/",)  # sign-in, password reset and MFA pages (django-allauth)
+POST_ONLY = {"web:keep_alive"}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    route: str
+    params: tuple[str, ...]
+
+
+def _walk(
+    patterns: list[URLPattern | URLResolver], prefix: str = "", namespace: str = ""
+) -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif entry.name:
+            yield Route(
+                name=f"{namespace}{entry.name}",
+                route=prefix + str(entry.pattern),
+                params=tuple(entry.pattern.regex.groupindex),
+            )
+
+
+def all_routes() -> list[Route]:
+    return [
+        route
+        for route in _walk(get_resolver().url_patterns)
+        if not route.route.startswith(("accounts/", "admin/"))
+    ]
+
+
+def test_every_view_is_in_the_matrix() -> None:
+    unlisted = sorted(
+        r.name for r in all_routes() if r.name not in PROTECTED and r.name not in PUBLIC
+    )
+    assert unlisted == [], f"Decide who may open these views and add them to the matrix: {unlisted}"
+
+
+@pytest.fixture
+def objects(db: None, school: School) -> dict[str, int]:
+    """One object of each kind: in `school_user`'s scope, out of `school_user_other_school`'s."""
+    child = pupil_at(school)
+    return {"child_id": child.pk, "school_id": school.pk}
+
+
+def path_for(route: Route, objects: dict[str, int]) -> str:
+    return reverse(route.name, kwargs={param: objects[param] for param in route.params})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", all_routes(), ids=lambda r: r.name)
+def test_anonymous_visitors_are_sent_to_sign_in_except_on_public_pages(
+    client: Client, route: Route, objects: dict[str, int]
+) -> None:
+    path = path_for(route, objects)
+    response = client.post(path) if route.name in POST_ONLY else client.get(path)
+    if route.name in PUBLIC:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "route", [r for r in all_routes() if r.name in PROTECTED], ids=lambda r: r.name
+)
+def test_each_role_gets_exactly_what_its_permission_and_scope_allow(
+    route: Route, personas: dict[str, User], objects: dict[str, int]
+) -> None:
+    permission = PROTECTED[route.name]
+    path = path_for(route, objects)
+    for persona, user in personas.items():
+        client = Client()
+        client.force_login(user)
+        response = client.post(path) if route.name in POST_ONLY else client.get(path)
+        allowed = permission is None or user.has_perm(permission)
+        out_of_scope = "child_id" in route.params and persona in {
+            "school_user_other_school",
+            "send_officer",
+        }
+        if not allowed:
+            expected = 403
+        elif out_of_scope:
+            expected = 404
+        else:
+            expected = 204 if route.name in POST_ONLY else 200
+        assert response.status_code == expected, f"{persona} on {path}"
+
+
+@pytest.mark.django_db
+def test_a_tampered_or_foreign_child_id_answers_404_like_a_missing_one(
+    client: Client, cme_officer: User
+) -> None:
+    client.force_login(cme_officer)
+    assert client.get("/children/999999999/").status_code == 404
+    assert client.get("/children/99999999999999999999999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_admin_is_open_only_to_administrators(personas: dict[str, User]) -> None:
+    for persona, user in personas.items():
+        client = Client()
+        client.force_login(user)
+        response = client.get("/admin/")
+        assert (response.status_code == 200) is (persona == "administrator"), persona
+
+
+@pytest.mark.django_db
+def test_the_admin_has_no_password_only_sign_in(client: Client) -> None:
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
