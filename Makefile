@@ -53,7 +53,7 @@ check: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
-	$(BIN)/djlint cme --check --quiet > /dev/null || $(BIN)/djlint cme --lint
+	$(BIN)/djlint cme --lint
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
 
