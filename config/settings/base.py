@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "cme.audit",
     "cme.accounts",
     "cme.pupils",
+    "cme.matching",
     "cme.demo",
 ]
 
