@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("cme.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("cme.pupils.urls")),
+    path("", include("cme.referrals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "cme.accounts",
     "cme.pupils",
     "cme.matching",
+    "cme.referrals",
     "cme.demo",
 ]
 
