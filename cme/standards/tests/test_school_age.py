@@ -58,7 +58,7 @@ def test_year_groups_follow_the_1_september_cut_off() -> None:
     assert national_curriculum_year(D(2021, 8, 31), on) == 1
     assert national_curriculum_year(D(2021, 9, 1), on) == 0
     assert national_curriculum_year(D(2022, 9, 1), on) == -1
-    assert national_curriculum_year(D(2015, 3, 1), on) == 6
+    assert national_curriculum_year(D(2015, 3, 1), on) == 7
     assert year_group_label(0) == "Reception"
     assert year_group_label(6) == "Year 6"
 
