@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "cme.pupils",
     "cme.matching",
     "cme.referrals",
+    "cme.cases",
     "cme.demo",
 ]
 
