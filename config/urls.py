@@ -22,5 +22,6 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("cme.pupils.urls")),
     path("", include("cme.referrals.urls")),
+    path("", include("cme.cases.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,6 +40,9 @@ ROLE_PERMISSIONS: dict[str, frozenset[Role]] = {
             Role.ADMINISTRATOR,
         }
     ),
+    "cases.view_case": LA_CASEWORK_ROLES,
+    "cases.open_case": LA_CASEWORK_ROLES,
+    "cases.change_case": LA_CASEWORK_ROLES,
     "accounts.manage_users": frozenset({Role.ADMINISTRATOR}),
 }
 

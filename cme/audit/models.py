@@ -27,6 +27,11 @@ class AuditEvent(models.Model):
         SCHOOL_CREATED = "school_created", "School added"
         SCHOOL_UPDATED = "school_updated", "School changed"
         FILE_IMPORTED = "file_imported", "File imported"
+        CASE_OPENED = "case_opened", "Case opened"
+        CASE_STATUS_CHANGED = "case_status_changed", "Case status changed"
+        CASE_ALLOCATED = "case_allocated", "Case allocated"
+        CASE_CLOSED = "case_closed", "Case closed"
+        CASE_REOPENED = "case_reopened", "Case re-opened"
         USER_CREATED = "user_created", "User account created"
         USER_UPDATED = "user_updated", "User account changed"
 

@@ -31,7 +31,11 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     return render(
         request,
         "pupils/child_detail.html",
-        {**record, "can_see_history": request.user.has_perm("pupils.view_child_history")},
+        {
+            **record,
+            "can_see_history": request.user.has_perm("pupils.view_child_history"),
+            "can_open_case": request.user.has_perm("cases.open_case"),
+        },
     )
 
 

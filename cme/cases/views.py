@@ -1,0 +1,166 @@
+"""CME register pages: the case list, a case with its timeline, and the forms that move it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from cme.pupils import selectors as pupil_selectors
+from cme.web.domain_errors import domain_errors_to
+
+from . import selectors, services
+from .categories import CaseCategory
+from .forms import (
+    AllocateCaseForm,
+    CaseFilterForm,
+    CloseCaseForm,
+    MoveCaseForm,
+    OpenCaseForm,
+    ReopenCaseForm,
+)
+from .models import Case
+from .workflow import CaseStatus, CaseTransitionError, ClosureReason
+
+REFUSALS = (CaseTransitionError, services.StaleCaseError)
+
+
+@require_http_methods(["GET"])
+@permission_required("cases.view_case", raise_exception=True)
+def case_list(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    cases = selectors.case_list(
+        user=request.user,
+        status=filters.get("status", ""),
+        allocation=filters.get("allocation", ""),
+    )[:500]
+    return render(request, "cases/case_list.html", {"form": form, "cases": cases})
+
+
+def _case_page(request: HttpRequest, case: Case, **bound: object) -> HttpResponse:
+    """The case page, with any refused form shown bound, its errors in the summary."""
+    officers = [(str(u.pk), str(u)) for u in selectors.officers_for_allocation()]
+    initial = {"version": case.version}
+    context = {
+        "case": case,
+        "timeline": selectors.case_timeline(case=case)[:200],
+        "move_form": bound.get("move_form")
+        or MoveCaseForm(current=CaseStatus(case.status), initial=initial),
+        "allocate_form": bound.get("allocate_form")
+        or AllocateCaseForm(
+            officers=officers, initial={**initial, "officer": case.allocated_to_id or ""}
+        ),
+        "close_form": bound.get("close_form") or CloseCaseForm(initial=initial),
+        "reopen_form": bound.get("reopen_form") or ReopenCaseForm(initial=initial),
+        "can_change": request.user.has_perm("cases.change_case"),
+    }
+    return render(request, "cases/case_detail.html", context, status=400 if bound else 200)
+
+
+@require_http_methods(["GET"])
+@permission_required("cases.view_case", raise_exception=True)
+def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.access_case(user=request.user, case_id=case_id)
+    return _case_page(request, case)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("cases.open_case", raise_exception=True)
+def open_case(request: HttpRequest, child_id: int) -> HttpResponse:
+    child = pupil_selectors.access_child(
+        user=request.user, child_id=child_id, purpose="Opening a CME case"
+    )
+    existing = selectors.open_case_for_child(child_id=child.pk)
+    if existing is not None:
+        messages.info(request, f"{child.full_name} already has an open case.")
+        return redirect("cases:case_detail", case_id=existing.pk)
+    form = OpenCaseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with domain_errors_to(form, *REFUSALS):
+            case = services.open_case(
+                actor=request.user,
+                child=child,
+                category=CaseCategory(form.cleaned_data["category"]),
+                summary=form.cleaned_data["summary"],
+            )
+            messages.success(request, f"Case {case.reference} opened")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return render(request, "cases/open_case.html", {"child": child, "form": form})
+
+
+@require_http_methods(["POST"])
+@permission_required("cases.change_case", raise_exception=True)
+def move_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.access_case(user=request.user, case_id=case_id, purpose="Changing the case")
+    form = MoveCaseForm(request.POST, current=CaseStatus(case.status))
+    if form.is_valid():
+        with domain_errors_to(form, *REFUSALS):
+            services.move_case(
+                actor=request.user,
+                case=case,
+                to=CaseStatus(form.cleaned_data["to"]),
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(request, "Case status changed")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return _case_page(request, case, move_form=form)
+
+
+@require_http_methods(["POST"])
+@permission_required("cases.change_case", raise_exception=True)
+def allocate_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.access_case(user=request.user, case_id=case_id, purpose="Changing the case")
+    officers = {str(u.pk): u for u in selectors.officers_for_allocation()}
+    form = AllocateCaseForm(request.POST, officers=[(pk, str(u)) for pk, u in officers.items()])
+    if form.is_valid():
+        with domain_errors_to(form, *REFUSALS):
+            services.allocate_case(
+                actor=request.user,
+                case=case,
+                officer=officers.get(form.cleaned_data["officer"]),
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(request, "Case allocation changed")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return _case_page(request, case, allocate_form=form)
+
+
+@require_http_methods(["POST"])
+@permission_required("cases.change_case", raise_exception=True)
+def close_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.access_case(user=request.user, case_id=case_id, purpose="Changing the case")
+    form = CloseCaseForm(request.POST)
+    if form.is_valid():
+        with domain_errors_to(form, *REFUSALS):
+            services.close_case(
+                actor=request.user,
+                case=case,
+                reason=ClosureReason(form.cleaned_data["reason"]),
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(request, "Case closed")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return _case_page(request, case, close_form=form)
+
+
+@require_http_methods(["POST"])
+@permission_required("cases.change_case", raise_exception=True)
+def reopen_case(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.access_case(user=request.user, case_id=case_id, purpose="Changing the case")
+    form = ReopenCaseForm(request.POST)
+    if form.is_valid():
+        with domain_errors_to(form, *REFUSALS):
+            services.reopen_case(
+                actor=request.user,
+                case=case,
+                note=form.cleaned_data["note"],
+                expected_version=form.cleaned_data["version"],
+            )
+            messages.success(request, "Case re-opened")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return _case_page(request, case, reopen_form=form)
