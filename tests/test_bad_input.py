@@ -13,10 +13,14 @@ from cme.accounts.models import User
 pytestmark = pytest.mark.django_db
 
 # Any text a browser could send, including control characters, emoji and very long values.
-garbage = st.text(max_size=3000) | st.sampled_from(["O'Neill", "Zoë", "Nowak-Kowalska", "\x00", "😀" * 500])
+garbage = st.text(max_size=3000) | st.sampled_from(
+    ["O'Neill", "Zoë", "Nowak-Kowalska", "\x00", "😀" * 500]
+)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(query=garbage)
 def test_any_search_text_gets_a_page(client: Client, cme_officer: User, query: str) -> None:
     client.force_login(cme_officer)
@@ -24,7 +28,9 @@ def test_any_search_text_gets_a_page(client: Client, cme_officer: User, query: s
     assert response.status_code == 200
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(login=garbage, password=garbage)
 def test_any_sign_in_attempt_gets_the_form_back(client: Client, login: str, password: str) -> None:
     cache.clear()  # rate limits would otherwise answer after five tries
