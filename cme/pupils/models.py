@@ -3,6 +3,7 @@ addresses and enrolments."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -305,3 +306,39 @@ class Enrolment(models.Model):
     @property
     def is_current(self) -> bool:
         return self.end_date is None
+
+
+class ImportRun(models.Model):
+    """One file processed by an importer: which file (its name and SHA-256), who ran it, when,
+    and what came of its rows. It is the subject of the file's `FILE_IMPORTED` audit event.
+    Rows sent to review are kept here whole, so nothing in the file is lost while an officer
+    decides who the pupil is. A refused file leaves no run: nothing is written for it."""
+
+    class Kind(models.TextChoices):
+        SCHOOLS = "schools", "Schools (GIAS extract)"
+        PUPILS = "pupils", "Pupils"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    file_name = models.CharField(max_length=255, help_text="The file's name, without its folder")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    size_bytes = models.PositiveBigIntegerField()
+    options = models.JSONField(default=dict, blank=True, help_text="For example full roll, as of")
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    review_count = models.PositiveIntegerField(default=0)
+    rejected_count = models.PositiveIntegerField(default=0)
+    review_rows = models.JSONField(
+        default=list, blank=True, help_text="Rows sent to review: line, reason and the row's values"
+    )
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
