@@ -14,7 +14,14 @@ from django.urls import reverse
 from cme.web import drafts
 
 # Paths a signed-in user without an authenticator may still reach while setting one up.
-_MFA_SETUP_PREFIXES = ("/accounts/", "/static/", "/health/", "/accessibility/", "/privacy/")
+_MFA_SETUP_PREFIXES = (
+    "/accounts/",
+    "/static/",
+    "/health/",
+    "/accessibility/",
+    "/privacy/",
+    "/refer/",
+)
 
 
 class LoginRequiredMiddleware(DjangoLoginRequired):

@@ -1,5 +1,22 @@
-from django.urls import URLPattern
+"""The public referral journey: one URL per page, in the order of `journey.STEPS`."""
+
+from django.urls import URLPattern, path
+
+from . import views
+from .journey import STEPS
 
 app_name = "referrals"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns: list[URLPattern] = [
+    path("refer/", views.start, name="start"),
+    *(
+        path(f"refer/{step.slug}/", views.question, {"step_name": step.name}, name=step.name)
+        for step in STEPS
+        if step.form_class is not None
+    ),
+    path("refer/parents-and-carers/", views.parents, name="parents"),
+    path("refer/parent-or-carer/", views.parent, name="parent"),
+    path("refer/check-answers/", views.check_answers, name="check_answers"),
+    path("refer/confirmation/", views.confirmation, name="confirmation"),
+    path("refer/your-referral/", views.your_referral, name="your_referral"),
+]

@@ -28,6 +28,16 @@ COUNCIL_NAME = env_str("CME_COUNCIL_NAME", "Bath and North East Somerset Council
 COUNCIL_LA_CODE = env_str("CME_COUNCIL_LA_CODE", "800")
 SERVICE_NAME = "Children missing education"
 SUPPORT_EMAIL = env_str("CME_SUPPORT_EMAIL", "cme@example.org")
+# How the public reaches the CME team (shown on the referral pages).
+CME_TEAM_PHONE = env_str("CME_TEAM_PHONE", "01632 960 000")
+CME_TEAM_EMAIL = env_str("CME_TEAM_EMAIL", SUPPORT_EMAIL)
+
+# Public referral form limits, per client address.
+REFERRAL_PAGE_RATE = env_str("CME_REFERRAL_PAGE_RATE", "300/h")
+REFERRAL_SEND_RATE = env_str("CME_REFERRAL_SEND_RATE", "10/h")
+# Behind a proxy, the header that carries the client's address (for example
+# HTTP_X_FORWARDED_FOR with a trusted proxy that overwrites it); else REMOTE_ADDR.
+RATELIMIT_IP_META_KEY = env_str("CME_CLIENT_IP_HEADER") or None
 
 INSTALLED_APPS = [
     "django.contrib.admin",

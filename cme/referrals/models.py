@@ -1,0 +1,107 @@
+"""Referrals as they arrive: the online form's drafts, the raw submissions and their history.
+
+A referral is stored exactly as received before anything else happens to it; triage, matching
+and case opening read from it later and never rewrite `submission`.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db import models
+
+# A draft untouched for this long is no longer offered back, and is deleted.
+DRAFT_LIFETIME = datetime.timedelta(hours=24)
+
+
+class Referral(models.Model):
+    """One notification that a child may be missing education, stored as it was received.
+
+    `submission` holds every answer as the referrer gave it (minus control characters), in
+    the journey's own structure (`{"format": 1, "answers": {step: {question: answer}}}`), so
+    what the council was told can always be shown again. `reference` is what the referrer
+    quotes; it is random, so it cannot be guessed or counted through. `client_hash` is a keyed
+    hash of the sender's address and browser, enough to spot a flood from one sender without
+    keeping an IP address. `idempotency_key` ties the row to the draft it came from, so a
+    second press of the button cannot make a second referral.
+    """
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", "Online form"
+        EMAIL = "email", "Email"
+        PHONE = "phone", "Telephone"
+        POST = "post", "Post"
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "Received"
+
+    reference = models.CharField(max_length=14, unique=True)
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    received_at = models.DateTimeField(db_index=True)
+    submission = models.JSONField(help_text="Every answer, as received")
+    client_hash = models.CharField(max_length=64, blank=True)
+    idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(channel__in=["online", "email", "phone", "post"]),
+                name="referral_channel_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reference__startswith="CME-"),
+                name="referral_reference_prefixed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class ReferralEvent(models.Model):
+    """One thing that happened to a referral, for its timeline (received, later triaged …).
+
+    Kept inside this app until the audit trail has referral kinds of its own.
+    """
+
+    class Kind(models.TextChoices):
+        RECEIVED = "received", "Referral received"
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    occurred_at = models.DateTimeField(auto_now_add=True)
+    actor_label = models.CharField(max_length=254)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.referral} {self.kind}"
+
+
+class ReferralDraft(models.Model):
+    """The answers of an online referral still being filled in, saved on every page.
+
+    The browser's session holds only `token`, which is random and long, so nobody else can
+    reach the answers. Once sent, `answers` is emptied (the referral holds them) and
+    `referral` is kept so that pressing the button again shows the same confirmation.
+    Drafts are deleted a day after their last change (`services.delete_abandoned_drafts`).
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    answers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    referral = models.OneToOneField(
+        Referral, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Draft {self.pk}"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.referral_id is not None
