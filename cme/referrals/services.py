@@ -19,6 +19,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from cme.audit import services as audit
+from cme.audit.models import AuditEvent
+
 from .models import DRAFT_LIFETIME, Referral, ReferralDraft, ReferralEvent
 
 # Answer keys: the journey's step names (journey.STEPS), plus the list of parents and carers.
@@ -170,6 +173,13 @@ def submit_referral(*, draft: ReferralDraft, client_hash: str) -> Referral:
             referral=referral,
             kind=ReferralEvent.Kind.RECEIVED,
             actor_label=ONLINE_ACTOR_LABEL,
+            details={"channel": Referral.Channel.ONLINE.value},
+        )
+        audit.record_event(
+            kind=AuditEvent.Kind.REFERRAL_RECEIVED,
+            actor=None,
+            subject=referral,
+            summary=f"Referral {referral.reference} received online",
             details={"channel": Referral.Channel.ONLINE.value},
         )
         # The referral now holds the answers; the draft keeps only the link back to it.

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from cme.audit.models import AuditEvent
 from cme.referrals import services
 from cme.referrals.models import Referral, ReferralDraft, ReferralEvent
 
@@ -177,3 +178,13 @@ def test_a_robots_draft_is_discarded_but_a_sent_one_is_kept() -> None:
     services.submit_referral(draft=sent, client_hash="")
     services.discard_draft(draft=sent)
     assert ReferralDraft.objects.filter(pk=sent.pk).exists()
+
+
+
+def test_a_received_referral_is_in_the_audit_trail_once_even_if_sent_twice() -> None:
+    draft = _draft()
+    referral = services.submit_referral(draft=draft, client_hash="abc")
+    services.submit_referral(draft=draft, client_hash="abc")
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.REFERRAL_RECEIVED)
+    assert event.subject_id == str(referral.pk)
+    assert referral.reference in event.summary
