@@ -11,12 +11,21 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.formats import date_format
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from markupsafe import Markup
 
 from cme.web.govuk_forms import error_list, field
 
 
 def _url(name: str, *args: Any, **kwargs: Any) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def _link(href: str, text: Any, hidden_suffix: str = "") -> Markup:
+    """A GOV.UK link whose text is escaped, for tables and summary lists that take html."""
+    hidden = Markup('<span class="govuk-visually-hidden">{}</span>').format(hidden_suffix)
+    return Markup('<a class="govuk-link" href="{}">{}{}</a>').format(
+        href, text, hidden if hidden_suffix else ""
+    )
 
 
 def _govuk_date(value: Any) -> str:
@@ -56,6 +65,7 @@ def environment(**options: Any) -> Environment:
     env.globals.update(
         {
             "url": _url,
+            "link": _link,
             "static": static,
             "get_messages": get_messages,
             "field": field,

@@ -18,6 +18,7 @@ from cme.cases.categories import CaseCategory
 from cme.cases.services import open_case
 from cme.pupils.models import School
 from cme.pupils.tests.factories import pupil_at
+from cme.referrals.tests.factories import ReceivedReferralFactory
 
 # URL name → the permission a view requires (None: any signed-in member of staff).
 PROTECTED: dict[str, str | None] = {
@@ -29,6 +30,8 @@ PROTECTED: dict[str, str | None] = {
     "pupils:child_history": "pupils.view_child_history",
     "pupils:school_list": "pupils.view_school",
     "pupils:school_detail": "pupils.view_school",
+    "referrals:inbox": "referrals.triage_referral",
+    "referrals:referral_detail": "referrals.triage_referral",
     "cases:case_list": "cases.view_case",
     "cases:case_detail": "cases.view_case",
     "cases:open_case": "cases.open_case",
@@ -120,7 +123,13 @@ def objects(db: None, school: School) -> dict[str, int]:
     """One object of each kind: in `school_user`'s scope, out of `school_user_other_school`'s."""
     child = pupil_at(school)
     case = open_case(actor=None, child=child, category=CaseCategory.IDENTIFIED_MISSING)
-    return {"child_id": child.pk, "school_id": school.pk, "case_id": case.pk}
+    referral = ReceivedReferralFactory.create()
+    return {
+        "child_id": child.pk,
+        "school_id": school.pk,
+        "case_id": case.pk,
+        "referral_id": referral.pk,
+    }
 
 
 def path_for(route: Route, objects: dict[str, int]) -> str:

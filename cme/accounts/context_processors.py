@@ -8,4 +8,5 @@ from .navigation import navigation_for
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"service_navigation": navigation_for(request.user, request.path)}
+    # Error pages for requests refused before authentication (a bad Host) have no user.
+    return {"service_navigation": navigation_for(getattr(request, "user", None), request.path)}

@@ -16,6 +16,8 @@ class StaffLoginForm(LoginForm):  # type: ignore[misc]
         self.fields["login"].widget.attrs.pop("autofocus", None)
         self.fields["login"].error_messages["required"] = "Enter your email address"
         self.fields["password"].label = "Password"
+        # allauth puts a "Forgot your password?" link in the hint; the page has its own.
+        self.fields["password"].help_text = ""
         self.fields["password"].widget.attrs.pop("placeholder", None)
         self.fields["password"].error_messages["required"] = "Enter your password"
         self.fields.pop("remember", None)

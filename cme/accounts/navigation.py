@@ -17,6 +17,7 @@ class NavigationItem:
 
 NAVIGATION: tuple[NavigationItem, ...] = (
     NavigationItem("Home", "home", None),
+    NavigationItem("Referrals", "referrals:inbox", "referrals.triage_referral"),
     NavigationItem("Cases", "cases:case_list", "cases.view_case"),
     NavigationItem("Children", "pupils:child_list", "pupils.view_child"),
     NavigationItem("Schools", "pupils:school_list", "pupils.view_school"),

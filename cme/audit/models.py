@@ -28,6 +28,7 @@ class AuditEvent(models.Model):
         SCHOOL_UPDATED = "school_updated", "School changed"
         FILE_IMPORTED = "file_imported", "File imported"
         REFERRAL_RECEIVED = "referral_received", "Referral received"
+        REFERRAL_TRIAGED = "referral_triaged", "Referral triaged"
         CASE_OPENED = "case_opened", "Case opened"
         CASE_STATUS_CHANGED = "case_status_changed", "Case status changed"
         CASE_ALLOCATED = "case_allocated", "Case allocated"

@@ -73,3 +73,11 @@ def officers_for_allocation() -> QuerySet[User]:
 
 def open_case_for_child(*, child_id: int) -> Case | None:
     return Case.objects.filter(child_id=child_id).exclude(status=CaseStatus.CLOSED).first()
+
+
+def children_with_open_cases(*, child_ids: list[int]) -> set[int]:
+    return set(
+        Case.objects.filter(child_id__in=child_ids)
+        .exclude(status=CaseStatus.CLOSED)
+        .values_list("child_id", flat=True)
+    )

@@ -20,7 +20,7 @@ from cme.audit.models import AccessEvent
 from cme.standards.nhs_number import format_nhs_number, is_valid_nhs_number
 from cme.standards.upn import normalise_upn
 
-from .models import Child, School, VulnerabilityFlag
+from .models import Child, Enrolment, School, VulnerabilityFlag
 
 
 def children_visible_to(user: Any) -> QuerySet[Child]:
@@ -145,3 +145,12 @@ def access_school(*, user: Any, school_id: int) -> School:
         return schools_visible_to(user).get(pk=school_id)
     except (School.DoesNotExist, ValueError, TypeError) as missing:
         raise Http404("No such school") from missing
+
+
+def children_on_roll(*, child_ids: list[int]) -> set[int]:
+    """Which of these children have a current enrolment."""
+    return set(
+        Enrolment.objects.filter(child_id__in=child_ids, end_date__isnull=True).values_list(
+            "child_id", flat=True
+        )
+    )

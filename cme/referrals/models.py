@@ -34,6 +34,15 @@ class Referral(models.Model):
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
+        TRIAGED = "triaged", "Triaged"
+
+    class Outcome(models.TextChoices):
+        CASE_OPENED = "case_opened", "New CME case opened"
+        LINKED_TO_CASE = "linked_to_case", "Linked to the child's open case"
+        CONFIRM_WITH_SCHOOL = "confirm_with_school", "On a roll: confirm attendance with the school"
+        ATTENDANCE_SUPPORT = "attendance_support", "Not CME: attendance support team"
+        ELECTIVE_HOME_EDUCATION = "ehe", "Not CME: elective home education team"
+        NOT_CME = "not_cme", "Not CME: no further action"
 
     reference = models.CharField(max_length=14, unique=True)
     channel = models.CharField(max_length=20, choices=Channel.choices)
@@ -42,6 +51,19 @@ class Referral(models.Model):
     submission = models.JSONField(help_text="Every answer, as received")
     client_hash = models.CharField(max_length=64, blank=True)
     idempotency_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Triage: what an officer decided, about which child and case.
+    child = models.ForeignKey(
+        "pupils.Child", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    case = models.ForeignKey(
+        "cases.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="referrals"
+    )
+    outcome = models.CharField(max_length=30, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(blank=True, max_length=2000)
+    triaged_at = models.DateTimeField(null=True, blank=True)
+    triaged_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         ordering = ["-received_at", "-id"]
@@ -53,6 +75,19 @@ class Referral(models.Model):
             models.CheckConstraint(
                 condition=models.Q(reference__startswith="CME-"),
                 name="referral_reference_prefixed",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(status="triaged")
+                    & models.Q(triaged_at__isnull=False)
+                    & ~models.Q(outcome="")
+                )
+                | (
+                    models.Q(status="received")
+                    & models.Q(triaged_at__isnull=True)
+                    & models.Q(outcome="")
+                ),
+                name="triaged_referrals_have_an_outcome",
             ),
         ]
 
@@ -68,6 +103,7 @@ class ReferralEvent(models.Model):
 
     class Kind(models.TextChoices):
         RECEIVED = "received", "Referral received"
+        TRIAGED = "triaged", "Referral triaged"
 
     referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=40, choices=Kind.choices)

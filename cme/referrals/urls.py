@@ -2,12 +2,14 @@
 
 from django.urls import URLPattern, path
 
-from . import views
+from . import triage_views, views
 from .journey import STEPS
 
 app_name = "referrals"
 
 urlpatterns: list[URLPattern] = [
+    path("referrals/", triage_views.inbox, name="inbox"),
+    path("referrals/<int:referral_id>/", triage_views.referral_detail, name="referral_detail"),
     path("refer/", views.start, name="start"),
     *(
         path(f"refer/{step.slug}/", views.question, {"step_name": step.name}, name=step.name)

@@ -15,5 +15,6 @@ def service(request: HttpRequest) -> dict[str, Any]:
         "support_email": settings.SUPPORT_EMAIL,
         "session_idle_seconds": settings.SESSION_IDLE_MINUTES * 60,
         "session_warning_seconds": settings.SESSION_WARNING_MINUTES * 60,
-        "csp_nonce": getattr(request, "csp_nonce", ""),
+        # django-csp's nonce is lazy and reads as false until turned into text.
+        "csp_nonce": str(getattr(request, "csp_nonce", "")),
     }

@@ -44,7 +44,7 @@ def field(
     attributes = {
         key: value
         for key, value in widget.attrs.items()
-        if key in {"autocomplete", "inputmode", "spellcheck", "maxlength"}
+        if key in {"autocomplete", "inputmode", "spellcheck", "maxlength"} and key not in extra
     }
 
     if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):

@@ -180,7 +180,6 @@ def test_a_robots_draft_is_discarded_but_a_sent_one_is_kept() -> None:
     assert ReferralDraft.objects.filter(pk=sent.pk).exists()
 
 
-
 def test_a_received_referral_is_in_the_audit_trail_once_even_if_sent_twice() -> None:
     draft = _draft()
     referral = services.submit_referral(draft=draft, client_hash="abc")

@@ -1,0 +1,87 @@
+"""The CME team's triage inbox: referrals waiting for a decision, and the decision page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from cme.web.domain_errors import domain_errors_to
+
+from . import journey, selectors, triage, triage_services
+from .models import Referral
+from .triage_forms import NO_MATCH, TriageForm
+
+
+@require_http_methods(["GET"])
+@permission_required("referrals.triage_referral", raise_exception=True)
+def inbox(request: HttpRequest) -> HttpResponse:
+    items = selectors.triage_inbox(user=request.user)
+    return render(
+        request,
+        "referrals/inbox.html",
+        {"items": items, "overdue": sum(item.is_overdue for item in items)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("referrals.triage_referral", raise_exception=True)
+def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
+    referral = selectors.access_referral(user=request.user, referral_id=referral_id)
+    candidates = selectors.register_candidates(user=request.user, referral=referral)
+    by_id = {str(c.child.pk): c for c in candidates}
+    choices = [
+        (
+            key,
+            f"{c.child.full_name}, born {c.child.date_of_birth:%d/%m/%Y}"
+            if c.child.date_of_birth
+            else c.child.full_name,
+        )
+        for key, c in by_id.items()
+    ]
+    best = candidates[0] if len(candidates) == 1 else None
+    suggestion = triage.suggested_outcome(
+        matched=best is not None,
+        has_open_case=bool(best and best.has_open_case),
+        on_roll=bool(best and best.on_roll),
+    )
+    form = TriageForm(
+        request.POST if request.method == "POST" else None,
+        candidates=choices,
+        initial={
+            "outcome": suggestion.value,
+            "child": str(best.child.pk) if best else NO_MATCH,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        chosen = by_id.get(form.cleaned_data["child"])
+        with domain_errors_to(form, triage_services.TriageError):
+            triage_services.triage_referral(
+                actor=request.user,
+                referral=referral,
+                outcome=Referral.Outcome(form.cleaned_data["outcome"]),
+                child=chosen.child if chosen else None,
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, f"Referral {referral.reference} triaged")
+            return redirect("referrals:inbox")
+    due = triage.triage_due(referral.received_at)
+    return render(
+        request,
+        "referrals/referral_detail.html",
+        {
+            "referral": referral,
+            "sections": journey.answer_sections(
+                referral.submission.get("answers", {}), with_changes=False
+            ),
+            "candidates": candidates,
+            "suggestion": suggestion,
+            "form": form,
+            "due": due,
+            "is_overdue": referral.status == Referral.Status.RECEIVED and timezone.now() > due,
+        },
+        status=400 if form.is_bound and form.errors else 200,
+    )
