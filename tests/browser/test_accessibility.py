@@ -6,13 +6,18 @@ some of the rest. A page whose content depends on data is checked with data in e
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from playwright.sync_api import Page, expect
 
 from cme.accounts.models import User
 from cme.accounts.tests.factories import DEFAULT_PASSWORD
+from cme.cases.categories import CaseCategory
+from cme.cases.services import open_case
 from cme.pupils.models import Child, School
 from cme.pupils.tests.factories import pupil_at
+from cme.referrals.tests.factories import ReceivedReferralFactory
 
 from .accessibility import assert_no_axe_violations
 from .pages import ChildRecordPage, FindAChildPage, SecurityCodePage, SignIn, SignInPage
@@ -161,4 +166,44 @@ def test_access_denied_is_accessible(page: Page, sign_in: SignIn, administrator:
     assert response is not None
     assert response.status == 403
     expect(page.get_by_role("heading", level=1)).to_have_text("You do not have access to this page")
+    assert_no_axe_violations(page)
+
+
+def test_case_register_and_a_case_with_its_timeline_are_accessible(
+    page: Page, sign_in: SignIn, cme_officer: User, school: School
+) -> None:
+    child = pupil_at(school, forename="Nadia", surname="Hussain")
+    case = open_case(actor=cme_officer, child=child, category=CaseCategory.IDENTIFIED_MISSING)
+    sign_in(cme_officer)
+    page.goto("/cases/")
+    expect(page.get_by_role("table", name="Open cases")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=case.reference).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(f"Case {case.reference}")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Change status").click()  # nothing chosen: the error summary
+    expect(page.get_by_role("alert")).to_contain_text("Select the case's new status")
+    assert_no_axe_violations(page)
+
+
+def test_opening_a_case_is_accessible(
+    page: Page, sign_in: SignIn, cme_officer: User, school: School
+) -> None:
+    child = pupil_at(school)
+    sign_in(cme_officer)
+    page.goto(f"/children/{child.pk}/open-case/")
+    assert_no_axe_violations(page)
+
+
+def test_triage_inbox_and_a_referral_are_accessible(
+    page: Page, sign_in: SignIn, cme_officer: User, school: School
+) -> None:
+    pupil_at(school, forename="Zoë", surname="O'Neill", date_of_birth=datetime.date(2015, 4, 3))
+    referral = ReceivedReferralFactory.create()
+    sign_in(cme_officer)
+    page.goto("/referrals/")
+    expect(page.get_by_role("table", name="Referrals waiting, oldest first")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name=referral.reference).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(referral.reference)
     assert_no_axe_violations(page)
