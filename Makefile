@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= config.settings.base
+# manage.py defaults to config.settings.base; the tests always use config.settings.test.
+TEST_ENV := DJANGO_SETTINGS_MODULE=config.settings.test
 
 .PHONY: install run serve test test-fast test-browser lint typecheck check bench demo-data assets clean
 
@@ -46,7 +47,7 @@ demo-data: install
 
 # Every test: lint, types, architecture contracts, migrations, the suite and the browser tests.
 test: install check
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS); status=$$?; [ $$status -eq 5 ] && status=0; exit $$status
+	$(TEST_ENV) $(BIN)/python -m pytest -n 2 $(PYTEST_ARGS); status=$$?; [ $$status -eq 5 ] && status=0; exit $$status
 
 check: install
 	$(BIN)/ruff check .
@@ -54,8 +55,8 @@ check: install
 	$(BIN)/mypy .
 	$(BIN)/lint-imports
 	$(BIN)/djlint cme --lint
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
-	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python manage.py check
+	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+	$(TEST_ENV) $(BIN)/python manage.py check
 
 lint: check
 
