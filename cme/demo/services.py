@@ -16,6 +16,7 @@ from django.db import transaction
 from cme.accounts.models import User
 from cme.pupils.models import Child
 
+from .casework import generate_demo_casework
 from .generator import DemoAuthority, Progress, generate_demo_authority
 from .users import create_demo_users
 
@@ -64,4 +65,11 @@ def load_demo_data(
         )
         elapsed = time.monotonic() - started
         report(f"Demo users: {len(users)} with TOTP authenticators ({elapsed:.1f} s)")
+        started = time.monotonic()
+        casework = generate_demo_casework(seed=seed, users=users, today=today)
+        elapsed = time.monotonic() - started
+        report(
+            f"Casework: {casework.cases} cases in every state, "
+            f"{casework.referrals} referrals ({elapsed:.1f} s)"
+        )
     return DemoLoad(authority=authority, users=users)

@@ -224,3 +224,44 @@ def delete_abandoned_drafts(*, now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - DRAFT_LIFETIME
     deleted, _ = ReferralDraft.objects.filter(updated_at__lt=cutoff).delete()
     return deleted
+
+
+def receive_referral(
+    *,
+    submission: Mapping[str, Any],
+    channel: Referral.Channel,
+    received_at: datetime.datetime,
+    actor: Any = None,
+) -> Referral:
+    """Store a referral that arrived another way (telephone, email, post, or a batch), as
+    received, with its reference, its "received" event and its audit event."""
+    with transaction.atomic():
+        referral = Referral.objects.create(
+            reference=_unused_reference(),
+            channel=channel,
+            status=Referral.Status.RECEIVED,
+            received_at=received_at,
+            submission=dict(submission),
+        )
+        label = str(actor.get_username()) if getattr(actor, "is_authenticated", False) else "system"
+        ReferralEvent.objects.create(
+            referral=referral,
+            kind=ReferralEvent.Kind.RECEIVED,
+            actor_label=label,
+            details={"channel": channel.value},
+        )
+        audit.record_event(
+            kind=AuditEvent.Kind.REFERRAL_RECEIVED,
+            actor=actor,
+            subject=referral,
+            summary=f"Referral {referral.reference} received ({channel.label.lower()})",
+            details={"channel": channel.value},
+        )
+    return referral
+
+
+def _unused_reference() -> str:
+    reference = new_reference()
+    while Referral.objects.filter(reference=reference).exists():
+        reference = new_reference()
+    return reference

@@ -1,0 +1,116 @@
+"""Demo casework: referrals waiting for triage and CME cases in every workflow state.
+
+Written through the referral and case services (so every record has its audit trail and
+timeline), drawn deterministically from the seed over the generated children.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import deque
+from dataclasses import dataclass
+
+from django.utils import timezone
+
+from cme.accounts.models import Role, User
+from cme.cases import services as case_services
+from cme.cases.categories import CaseCategory
+from cme.cases.workflow import ALLOWED_TRANSITIONS, CaseStatus, ClosureReason
+from cme.pupils.models import Child
+from cme.referrals import services as referral_services
+from cme.referrals import triage_services
+from cme.referrals.models import Referral
+
+CASES_PER_STATUS = 6
+RECEIVED_REFERRALS = 24
+TRIAGED_REFERRALS = 8
+
+UNKNOWN_CHILDREN = (
+    ("Amira", "Haddad", "2014-02-11"),
+    ("Tomasz", "Wiśniewski", "2012-10-30"),
+    ("Liberty", "Lee", "2016-06-03"),
+    ("Hodan", "Warsame", "2013-01-19"),
+    ("Jake", "Loveridge", "2011-12-08"),
+    ("Ioana", "Popescu", "2015-09-27"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoCasework:
+    cases: int
+    referrals: int
+
+
+def _path_to(target: CaseStatus) -> list[CaseStatus]:
+    """The shortest legal route from "referred" to `target`, not passing through closed."""
+    queue: deque[list[CaseStatus]] = deque([[CaseStatus.REFERRED]])
+    seen = {CaseStatus.REFERRED}
+    while queue:
+        path = queue.popleft()
+        if path[-1] == target:
+            return path[1:]
+        for nxt in sorted(ALLOWED_TRANSITIONS[path[-1]]):
+            if nxt not in seen and nxt != CaseStatus.CLOSED:
+                seen.add(nxt)
+                queue.append([*path, nxt])
+    raise AssertionError(f"{target} is unreachable")
+
+
+def _submission(*, forename: str, surname: str, dob: str, rng: random.Random) -> dict[str, object]:
+    return {
+        "format": 1,
+        "answers": {
+            "child_name": {"first_name": forename, "last_name": surname, "description": ""},
+            "date_of_birth": {"date_of_birth": dob, "approximate_age": ""},
+            "reason": {"reason": rng.choice(["Moved house", "Not seen at school", "Family left"])},
+            "referrer_contact": {"phone": f"07700 900{rng.randrange(1000):03d}", "email": ""},
+        },
+    }
+
+
+def generate_demo_casework(*, seed: int, users: list[User], today: datetime.date) -> DemoCasework:
+    rng = random.Random(f"{seed}-casework")  # noqa: S311 - synthetic data, not secrets
+    officer = next(u for u in users if u.role == Role.CME_OFFICER)
+    manager = next(u for u in users if u.role == Role.CME_MANAGER)
+    child_ids = list(Child.objects.order_by("id").values_list("id", flat=True))
+    chosen = iter(rng.sample(child_ids, min(len(child_ids), 200)))
+    cases = 0
+    for status in CaseStatus:
+        for n in range(CASES_PER_STATUS):
+            child = Child.objects.get(pk=next(chosen))
+            case = case_services.open_case(
+                actor=officer,
+                child=child,
+                category=rng.choice(list(CaseCategory)),
+                summary="Synthetic demo case.",
+                allocated_to=[officer, manager, None][n % 3],
+            )
+            actor = manager if status == CaseStatus.CLOSED else officer
+            for step in _path_to(CaseStatus.LOCATING if status == CaseStatus.CLOSED else status):
+                case = case_services.move_case(actor=actor, case=case, to=step)
+            if status == CaseStatus.CLOSED:
+                case_services.close_case(
+                    actor=manager, case=case, reason=list(ClosureReason)[n % len(ClosureReason)]
+                )
+            cases += 1
+    now = timezone.now()
+    referrals = 0
+    for n in range(RECEIVED_REFERRALS + TRIAGED_REFERRALS):
+        if n % 3 == 2:
+            forename, surname, dob = UNKNOWN_CHILDREN[n % len(UNKNOWN_CHILDREN)]
+        else:
+            known = Child.objects.get(pk=next(chosen))
+            forename, surname = known.forename, known.surname
+            dob = known.date_of_birth.isoformat() if known.date_of_birth else ""
+        referral = referral_services.receive_referral(
+            submission=_submission(forename=forename, surname=surname, dob=dob, rng=rng),
+            channel=rng.choice(list(Referral.Channel)),
+            received_at=now - datetime.timedelta(hours=rng.randrange(1, 240)),
+        )
+        if n >= RECEIVED_REFERRALS:
+            triage_services.triage_referral(
+                actor=officer, referral=referral, outcome=Referral.Outcome.NOT_CME, note="Demo"
+            )
+        referrals += 1
+    return DemoCasework(cases=cases, referrals=referrals)
