@@ -6,9 +6,10 @@ from collections.abc import Callable
 
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequired
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 
 from cme.web import drafts
@@ -33,7 +34,10 @@ class LoginRequiredMiddleware(DjangoLoginRequired):
         self, request: HttpRequest, view_func: Callable[..., HttpResponseBase]
     ) -> HttpResponseRedirect:
         if request.method == "POST":
-            drafts.keep_draft(request)
+            page = drafts.keep_draft(request)
+            if page is not None:
+                # Back to the page the form was on, which gives the answers back.
+                return redirect_to_login(page, resolve_url(self.get_login_url(view_func)))
         return super().handle_no_permission(request, view_func)
 
 

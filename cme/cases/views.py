@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.http import HttpRequest, HttpResponse
@@ -9,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from cme.pupils import selectors as pupil_selectors
+from cme.web import drafts
 from cme.web.domain_errors import domain_errors_to
 
 from . import selectors, services
@@ -40,8 +42,18 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/case_list.html", {"form": form, "cases": cases})
 
 
-def _case_page(request: HttpRequest, case: Case, **bound: object) -> HttpResponse:
-    """The case page, with any refused form shown bound, its errors in the summary."""
+DRAFT_FORMS = {
+    "move": "move_form",
+    "allocate": "allocate_form",
+    "close": "close_form",
+    "reopen": "reopen_form",
+}
+
+
+def _case_page(
+    request: HttpRequest, case: Case, *, restored: bool = False, **bound: object
+) -> HttpResponse:
+    """The case page, with any refused (or restored) form shown bound, its errors summarised."""
     officers = [(str(u.pk), str(u)) for u in selectors.officers_for_allocation()]
     initial = {"version": case.version}
     context = {
@@ -56,15 +68,31 @@ def _case_page(request: HttpRequest, case: Case, **bound: object) -> HttpRespons
         "close_form": bound.get("close_form") or CloseCaseForm(initial=initial),
         "reopen_form": bound.get("reopen_form") or ReopenCaseForm(initial=initial),
         "can_change": request.user.has_perm("cases.change_case"),
+        "restored": restored,
     }
-    return render(request, "cases/case_detail.html", context, status=400 if bound else 200)
+    refused = bool(bound) and not restored
+    return render(request, "cases/case_detail.html", context, status=400 if refused else 200)
 
 
 @require_http_methods(["GET"])
 @permission_required("cases.view_case", raise_exception=True)
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
     case = selectors.access_case(user=request.user, case_id=case_id)
-    return _case_page(request, case)
+    draft = drafts.take_draft(request)
+    form_key = DRAFT_FORMS.get(draft.get(drafts.FORM_FIELD, "")) if draft else None
+    if draft is None or form_key is None:
+        return _case_page(request, case)
+    restored_form: forms.Form
+    if form_key == "move_form":
+        restored_form = MoveCaseForm(draft, current=CaseStatus(case.status))
+    elif form_key == "allocate_form":
+        officers = [(str(u.pk), str(u)) for u in selectors.officers_for_allocation()]
+        restored_form = AllocateCaseForm(draft, officers=officers)
+    elif form_key == "close_form":
+        restored_form = CloseCaseForm(draft)
+    else:
+        restored_form = ReopenCaseForm(draft)
+    return _case_page(request, case, restored=True, **{form_key: restored_form})
 
 
 @require_http_methods(["GET", "POST"])
@@ -77,7 +105,9 @@ def open_case(request: HttpRequest, child_id: int) -> HttpResponse:
     if existing is not None:
         messages.info(request, f"{child.full_name} already has an open case.")
         return redirect("cases:case_detail", case_id=existing.pk)
-    form = OpenCaseForm(request.POST if request.method == "POST" else None)
+    form = OpenCaseForm(
+        request.POST if request.method == "POST" else drafts.take_draft(request, form="open_case")
+    )
     if request.method == "POST" and form.is_valid():
         with domain_errors_to(form, *REFUSALS):
             case = services.open_case(

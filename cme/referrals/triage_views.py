@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cme.web import drafts
 from cme.web.domain_errors import domain_errors_to
 
 from . import journey, selectors, triage, triage_services
@@ -49,7 +50,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         on_roll=bool(best and best.on_roll),
     )
     form = TriageForm(
-        request.POST if request.method == "POST" else None,
+        request.POST if request.method == "POST" else drafts.take_draft(request, form="triage"),
         candidates=choices,
         initial={
             "outcome": suggestion.value,
