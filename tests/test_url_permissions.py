@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -18,6 +19,7 @@ from cme.cases.categories import CaseCategory
 from cme.cases.services import open_case
 from cme.pupils.models import School
 from cme.pupils.tests.factories import pupil_at
+from cme.referrals.staff_referrals import attach_original
 from cme.referrals.tests.factories import ReceivedReferralFactory
 
 # URL name → the permission a view requires (None: any signed-in member of staff).
@@ -32,6 +34,8 @@ PROTECTED: dict[str, str | None] = {
     "pupils:school_detail": "pupils.view_school",
     "referrals:inbox": "referrals.triage_referral",
     "referrals:referral_detail": "referrals.triage_referral",
+    "referrals:record_referral": "referrals.record_referral",
+    "referrals:download_original": "referrals.triage_referral",
     "cases:case_list": "cases.view_case",
     "cases:case_detail": "cases.view_case",
     "cases:open_case": "cases.open_case",
@@ -124,7 +128,13 @@ def objects(db: None, school: School) -> dict[str, int]:
     child = pupil_at(school)
     case = open_case(actor=None, child=child, category=CaseCategory.IDENTIFIED_MISSING)
     referral = ReceivedReferralFactory.create()
+    original = attach_original(
+        actor=None,
+        referral=referral,
+        upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.7 synthetic letter"),
+    )
     return {
+        "original_id": original.pk,
         "child_id": child.pk,
         "school_id": school.pk,
         "case_id": case.pk,

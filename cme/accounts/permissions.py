@@ -41,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Role]] = {
         }
     ),
     "referrals.triage_referral": LA_CASEWORK_ROLES,
+    "referrals.record_referral": LA_CASEWORK_ROLES,
     "cases.view_case": LA_CASEWORK_ROLES,
     "cases.open_case": LA_CASEWORK_ROLES,
     "cases.change_case": LA_CASEWORK_ROLES,

@@ -75,9 +75,11 @@ def generate_demo_casework(*, seed: int, users: list[User], today: datetime.date
     manager = next(u for u in users if u.role == Role.CME_MANAGER)
     child_ids = list(Child.objects.order_by("id").values_list("id", flat=True))
     chosen = iter(rng.sample(child_ids, min(len(child_ids), 200)))
+    # A small register (tests) gets fewer cases, leaving children for the referrals.
+    per_status = min(CASES_PER_STATUS, len(child_ids) // (2 * len(CaseStatus)))
     cases = 0
     for status in CaseStatus:
-        for n in range(CASES_PER_STATUS):
+        for n in range(per_status):
             child = Child.objects.get(pk=next(chosen))
             case = case_services.open_case(
                 actor=officer,
@@ -97,10 +99,11 @@ def generate_demo_casework(*, seed: int, users: list[User], today: datetime.date
     now = timezone.now()
     referrals = 0
     for n in range(RECEIVED_REFERRALS + TRIAGED_REFERRALS):
-        if n % 3 == 2:
+        known_id = next(chosen, None) if n % 3 != 2 else None
+        if known_id is None:
             forename, surname, dob = UNKNOWN_CHILDREN[n % len(UNKNOWN_CHILDREN)]
         else:
-            known = Child.objects.get(pk=next(chosen))
+            known = Child.objects.get(pk=known_id)
             forename, surname = known.forename, known.surname
             dob = known.date_of_birth.isoformat() if known.date_of_birth else ""
         referral = referral_services.receive_referral(

@@ -7,6 +7,7 @@ and case opening read from it later and never rewrite `submission`.
 from __future__ import annotations
 
 import datetime
+import secrets
 
 from django.db import models
 
@@ -141,3 +142,31 @@ class ReferralDraft(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.referral_id is not None
+
+
+def _original_path(instance: ReferralOriginal, filename: str) -> str:
+    # A random name: nothing about the child or the sender reaches the file system.
+    return f"referral-originals/{instance.referral_id}/{secrets.token_hex(16)}.{instance.extension}"
+
+
+class ReferralOriginal(models.Model):
+    """The original of a referral that came by email or post (an .eml or .msg file, a scanned
+    letter), kept as received. Served only as a download, never shown in the browser."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="originals")
+    file = models.FileField(upload_to=_original_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=60)
+    extension = models.CharField(max_length=5)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name

@@ -23,7 +23,7 @@ from cme.pupils import selectors as pupil_selectors
 from cme.pupils.models import Child
 
 from . import triage
-from .models import DRAFT_LIFETIME, Referral, ReferralDraft
+from .models import DRAFT_LIFETIME, Referral, ReferralDraft, ReferralOriginal
 
 
 def draft_by_token(token: object) -> ReferralDraft | None:
@@ -133,3 +133,21 @@ def register_candidates(*, user: Any, referral: Referral) -> list[Candidate]:
         Candidate(child=child, why=why, has_open_case=pk in open_cases, on_roll=pk in on_roll)
         for pk, (child, why) in found.items()
     ]
+
+
+def access_original(*, user: Any, referral_id: int, original_id: int) -> ReferralOriginal:
+    """An uploaded original, if the user may see its referral; the download is logged."""
+    try:
+        original = ReferralOriginal.objects.select_related("referral").get(
+            pk=original_id, referral__in=referrals_visible_to(user), referral_id=referral_id
+        )
+    except (ReferralOriginal.DoesNotExist, ValueError, TypeError) as missing:
+        raise Http404("No such file") from missing
+    audit.record_access(
+        actor=user,
+        action=AccessEvent.Action.DOWNLOAD,
+        subject=original,
+        child_id=original.referral.child_id,
+        purpose=f"Downloaded the original of referral {original.referral.reference}",
+    )
+    return original

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -12,8 +14,9 @@ from django.views.decorators.http import require_http_methods
 from cme.web import drafts
 from cme.web.domain_errors import domain_errors_to
 
-from . import journey, selectors, triage, triage_services
+from . import journey, selectors, staff_referrals, triage, triage_services
 from .models import Referral
+from .staff_forms import StaffReferralForm
 from .triage_forms import NO_MATCH, TriageForm
 
 
@@ -79,6 +82,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
                 referral.submission.get("answers", {}), with_changes=False
             ),
             "candidates": candidates,
+            "originals": list(referral.originals.all()),
             "suggestion": suggestion,
             "form": form,
             "due": due,
@@ -86,3 +90,54 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         },
         status=400 if form.is_bound and form.errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("referrals.record_referral", raise_exception=True)
+def record_referral(request: HttpRequest) -> HttpResponse:
+    """A referral taken by telephone, email or post."""
+    form = StaffReferralForm(
+        request.POST if request.method == "POST" else drafts.take_draft(request, form="staff"),
+        request.FILES or None,
+    )
+    if request.method == "POST" and form.is_valid():
+        received = form.cleaned_data["received_on"]
+        now = timezone.localtime()
+        received_at = (
+            now
+            if received == now.date()
+            else timezone.make_aware(datetime.datetime.combine(received, datetime.time(9)))
+        )
+        referral = staff_referrals.record_staff_referral(
+            actor=request.user,
+            channel=Referral.Channel(form.cleaned_data["channel"]),
+            received_at=received_at,
+            answers=form.answers(),
+            original=form.cleaned_data["original"],
+        )
+        messages.success(request, f"Referral {referral.reference} recorded")
+        return redirect("referrals:referral_detail", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/record_referral.html",
+        {"form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["GET"])
+@permission_required("referrals.triage_referral", raise_exception=True)
+def download_original(request: HttpRequest, referral_id: int, original_id: int) -> FileResponse:
+    """The original as an attachment: never rendered by the browser, and the download logged."""
+    original = selectors.access_original(
+        user=request.user, referral_id=referral_id, original_id=original_id
+    )
+    response = FileResponse(
+        original.file.open("rb"),
+        as_attachment=True,
+        filename=f"{original.referral.reference}-original.{original.extension}",
+        content_type="application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -9,7 +9,13 @@ app_name = "referrals"
 
 urlpatterns: list[URLPattern] = [
     path("referrals/", triage_views.inbox, name="inbox"),
+    path("referrals/new/", triage_views.record_referral, name="record_referral"),
     path("referrals/<int:referral_id>/", triage_views.referral_detail, name="referral_detail"),
+    path(
+        "referrals/<int:referral_id>/originals/<int:original_id>/",
+        triage_views.download_original,
+        name="download_original",
+    ),
     path("refer/", views.start, name="start"),
     *(
         path(f"refer/{step.slug}/", views.question, {"step_name": step.name}, name=step.name)

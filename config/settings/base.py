@@ -235,6 +235,10 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# Uploaded originals (scanned letters, emails). Never served by URL: only through the
+# download view, which checks access and logs the download.
+MEDIA_ROOT = env_str("CME_MEDIA_ROOT", str(BASE_DIR / "var" / "media"))
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 STATICFILES_DIRS = [BASE_DIR / "static_build"]

@@ -207,3 +207,15 @@ def test_triage_inbox_and_a_referral_are_accessible(
     page.get_by_role("link", name=referral.reference).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(referral.reference)
     assert_no_axe_violations(page)
+
+
+def test_recording_a_referral_is_accessible_with_and_without_errors(
+    page: Page, sign_in: SignIn, cme_officer: User
+) -> None:
+    sign_in(cme_officer)
+    page.goto("/referrals/new/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record a referral")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Record referral").click()
+    expect(page.get_by_role("alert")).to_contain_text("Select how the referral arrived")
+    assert_no_axe_violations(page)
