@@ -16,7 +16,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cme.accounts.models import User
 from cme.cases.categories import CaseCategory
-from cme.cases.services import open_case
+from cme.cases.services import case_enquiries, move_case, open_case
+from cme.cases.workflow import CaseStatus
 from cme.pupils.models import School
 from cme.pupils.tests.factories import pupil_at
 from cme.referrals.staff_referrals import attach_original
@@ -43,6 +44,8 @@ PROTECTED: dict[str, str | None] = {
     "cases:allocate_case": "cases.change_case",
     "cases:close_case": "cases.change_case",
     "cases:reopen_case": "cases.change_case",
+    "cases:update_enquiry": "cases.change_case",
+    "cases:record_contact_attempt": "cases.change_case",
 }
 
 # Views that answer without signing in (docs/interfaces.md "Public pages").
@@ -80,6 +83,7 @@ POST_ONLY = {
     "cases:allocate_case",
     "cases:close_case",
     "cases:reopen_case",
+    "cases:record_contact_attempt",
 }
 # What an empty POST answers when the user may make it: 204, or the page with its errors.
 POST_ALLOWED_STATUS = {"web:keep_alive": 204}
@@ -127,6 +131,9 @@ def objects(db: None, school: School) -> dict[str, int]:
     """One object of each kind: in `school_user`'s scope, out of `school_user_other_school`'s."""
     child = pupil_at(school)
     case = open_case(actor=None, child=child, category=CaseCategory.IDENTIFIED_MISSING)
+    case = move_case(actor=None, case=case, to=CaseStatus.CHECKING)
+    case = move_case(actor=None, case=case, to=CaseStatus.LOCATING)  # starts the enquiries
+    enquiry = case_enquiries(case=case)[0]
     referral = ReceivedReferralFactory.create()
     original = attach_original(
         actor=None,
@@ -134,6 +141,7 @@ def objects(db: None, school: School) -> dict[str, int]:
         upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.7 synthetic letter"),
     )
     return {
+        "enquiry_id": enquiry.pk,
         "original_id": original.pk,
         "child_id": child.pk,
         "school_id": school.pk,

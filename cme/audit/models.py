@@ -34,6 +34,8 @@ class AuditEvent(models.Model):
         CASE_ALLOCATED = "case_allocated", "Case allocated"
         CASE_CLOSED = "case_closed", "Case closed"
         CASE_REOPENED = "case_reopened", "Case re-opened"
+        ENQUIRY_UPDATED = "enquiry_updated", "Enquiry updated"
+        CONTACT_ATTEMPT_RECORDED = "contact_attempt", "Contact attempt recorded"
         USER_CREATED = "user_created", "User account created"
         USER_UPDATED = "user_updated", "User account changed"
 

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 
 from .categories import CaseCategory
+from .enquiries import EnquiryStatus
+from .models import ContactAttempt
 from .workflow import ALLOWED_TRANSITIONS, CaseStatus, ClosureReason
 
 
@@ -69,6 +71,10 @@ class CloseCaseForm(VersionedForm):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    manager_approved = forms.BooleanField(
+        label="As a CME manager, I approve closing with enquiries outstanding",
+        required=False,
+    )
 
 
 class ReopenCaseForm(VersionedForm):
@@ -88,4 +94,66 @@ class CaseFilterForm(forms.Form):
         label="Allocated",
         required=False,
         choices=[("", "Anyone"), ("mine", "To me"), ("unallocated", "Unallocated")],
+    )
+
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
+
+
+class EnquiryForm(forms.Form):
+    status = forms.ChoiceField(
+        label="Where has this enquiry got to?",
+        choices=EnquiryStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where this enquiry has got to"},
+    )
+    requested_on = forms.DateField(
+        label="Date requested (optional)",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/11/2026",
+        error_messages={"invalid": "Date requested must be a real date, like 27/11/2026"},
+    )
+    response = forms.CharField(
+        label="What did they say? (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    responded_on = forms.DateField(
+        label="Date of the response (optional)",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="For example, 28/11/2026",
+        error_messages={"invalid": "Date of the response must be a real date, like 28/11/2026"},
+    )
+
+
+class ContactAttemptForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How did you try to reach the family?",
+        choices=ContactAttempt.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how you tried to reach the family"},
+    )
+    made_on = forms.DateField(
+        label="Date of the attempt",
+        input_formats=DATE_FORMATS,
+        help_text="For example, 27/11/2026",
+        error_messages={
+            "required": "Enter the date of the attempt",
+            "invalid": "Date of the attempt must be a real date, like 27/11/2026",
+        },
+    )
+    reached_family = forms.ChoiceField(
+        label="Did you reach the family?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select whether you reached the family"},
+    )
+    outcome = forms.CharField(
+        label="What happened?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter what happened"},
     )

@@ -11,7 +11,7 @@ from cme.accounts.models import Role, User
 from cme.audit import services as audit
 from cme.audit.models import AccessEvent, AuditEvent
 
-from .models import Case
+from .models import Case, Enquiry
 from .workflow import OPEN_STATUSES, CaseStatus
 
 CASEWORK_ROLES = frozenset({Role.CME_OFFICER, Role.CME_MANAGER})
@@ -81,3 +81,18 @@ def children_with_open_cases(*, child_ids: list[int]) -> set[int]:
         .exclude(status=CaseStatus.CLOSED)
         .values_list("child_id", flat=True)
     )
+
+
+def enquiry_on_case(*, case: Case, enquiry_id: int) -> Enquiry:
+    """An enquiry shown on this case (its own or its family's), else 404."""
+    family_cases = (
+        Case.objects.filter(family_id=case.family_id)
+        if case.family_id
+        else Case.objects.filter(pk=case.pk)
+    )
+    try:
+        return Enquiry.objects.select_related("source", "case__child").get(
+            pk=enquiry_id, case__in=family_cases
+        )
+    except (Enquiry.DoesNotExist, ValueError, TypeError) as missing:
+        raise Http404("No such enquiry") from missing

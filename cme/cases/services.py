@@ -6,6 +6,7 @@ case (a stale `version`) is refused and changes nothing.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,8 +19,12 @@ from cme.audit.models import AuditEvent
 from cme.pupils.models import Child
 
 from .categories import CaseCategory
-from .models import Case, Family
+from .enquiries import CaseFacts, EnquiryStatus, SourceKind, applies
+from .models import Case, ContactAttempt, Enquiry, EnquirySource, Family
 from .workflow import CaseStatus, CaseTransitionError, ClosureReason, check_transition
+
+# Entering these states starts the reasonable enquiries (the child is confirmed missing).
+ENQUIRY_STATES = frozenset({CaseStatus.CONFIRMED_MISSING, CaseStatus.LOCATING})
 
 
 class StaleCaseError(Exception):
@@ -102,6 +107,8 @@ def move_case(
         current.status_changed_at = timezone.now()
         current.version += 1
         current.save(update_fields=["status", "status_changed_at", "version"])
+        if to in ENQUIRY_STATES:
+            _start_enquiries(case=current)
         audit.record_event(
             kind=AuditEvent.Kind.CASE_STATUS_CHANGED,
             actor=actor,
@@ -148,13 +155,23 @@ def close_case(
     reason: ClosureReason,
     note: str = "",
     expected_version: int | None = None,
+    manager_approved: bool = False,
 ) -> Case:
-    """Close a case once the child is in education or otherwise accounted for."""
+    """Close a case once the child is in education or otherwise accounted for. Refused while a
+    required enquiry is outstanding, unless a manager approves."""
     with transaction.atomic():
         current = _locked(case, expected_version)
         check_transition(
             CaseStatus(current.status), CaseStatus.CLOSED, by_manager=_is_manager(actor)
         )
+        outstanding = [e.source.name for e in case_enquiries(case=current) if e.is_outstanding]
+        if outstanding and not (manager_approved and _is_manager(actor)):
+            more = "…" if len(outstanding) > 3 else ""
+            raise CaseTransitionError(
+                f"{len(outstanding)} enquiries are still outstanding "
+                f"({', '.join(outstanding[:3])}{more}). Record their outcome, or ask a CME "
+                "manager to approve closing the case anyway."
+            )
         before = CaseStatus(current.status)
         current.status = CaseStatus.CLOSED
         current.status_changed_at = current.closed_at = timezone.now()
@@ -178,7 +195,7 @@ def close_case(
             child_id=current.child_id,
             summary=f"Closed: {ClosureReason(reason).label}",
             changes={"status": [before.value, CaseStatus.CLOSED.value]},
-            details={"reason": reason, "note": note},
+            details={"reason": reason, "note": note, "outstanding_enquiries_approved": outstanding},
         )
     return current
 
@@ -210,3 +227,131 @@ def reopen_case(*, actor: Any, case: Case, note: str, expected_version: int | No
             details={"note": note},
         )
     return current
+
+
+# Reasonable enquiries -------------------------------------------------------------------
+
+
+def case_facts(case: Case) -> CaseFacts:
+    flags = set(case.child.vulnerability_flags or [])
+    return CaseFacts(
+        armed_forces="armed_forces" in flags,
+        left_custody="custody" in flags,
+        came_from_another_authority="new_to_country" not in flags and "moved_in" in flags,
+        may_have_moved_away=case.category
+        in {CaseCategory.IDENTIFIED_MISSING, CaseCategory.REMOVED_DESTINATION_UNKNOWN},
+    )
+
+
+def case_enquiries(*, case: Case) -> list[Enquiry]:
+    """The case's enquiries, or its family's, which are recorded once for all the siblings."""
+    owner = _enquiry_owner(case)
+    return list(Enquiry.objects.filter(case=owner).select_related("source"))
+
+
+def _enquiry_owner(case: Case) -> Case:
+    if case.family_id is None:
+        return case
+    first = Case.objects.filter(family_id=case.family_id).order_by("pk").first()
+    return first or case
+
+
+def _start_enquiries(*, case: Case) -> None:
+    """Generate the required enquiries from the case's facts, once per case or family."""
+    owner = _enquiry_owner(case)
+    if Enquiry.objects.filter(case=owner).exists():
+        return
+    facts = case_facts(owner)
+    today = timezone.localdate()
+    Enquiry.objects.bulk_create(
+        Enquiry(case=owner, source=source, due_on=today + datetime.timedelta(days=source.due_days))
+        for source in EnquirySource.objects.filter(is_active=True)
+        if applies(SourceKind(source.kind), facts)
+    )
+
+
+def _check_date(value: datetime.date | None, *, case: Case, what: str) -> None:
+    if value is None:
+        return
+    if value > timezone.localdate():
+        raise CaseTransitionError(f"{what} cannot be in the future.")
+    born = case.child.date_of_birth
+    if born is not None and value < born:
+        raise CaseTransitionError(f"{what} cannot be before the child was born.")
+
+
+def update_enquiry(
+    *,
+    actor: Any,
+    enquiry: Enquiry,
+    status: EnquiryStatus,
+    requested_on: datetime.date | None = None,
+    response: str = "",
+    responded_on: datetime.date | None = None,
+) -> Enquiry:
+    """Record where an enquiry has got to; dates in the future or before the child's birth are
+    refused and change nothing."""
+    case = enquiry.case
+    _check_date(requested_on, case=case, what="The date requested")
+    _check_date(responded_on, case=case, what="The date of the response")
+    if requested_on and responded_on and responded_on < requested_on:
+        raise CaseTransitionError("The response cannot come before the request.")
+    with transaction.atomic():
+        before = {
+            "status": enquiry.status,
+            "requested_on": enquiry.requested_on,
+            "response": enquiry.response,
+            "responded_on": enquiry.responded_on,
+        }
+        after = {
+            "status": status.value,
+            "requested_on": requested_on,
+            "response": response,
+            "responded_on": responded_on,
+        }
+        enquiry.status = status
+        enquiry.requested_on = requested_on
+        enquiry.response = response
+        enquiry.responded_on = responded_on
+        enquiry.recorded_by = actor
+        enquiry.save()
+        audit.record_event(
+            kind=AuditEvent.Kind.ENQUIRY_UPDATED,
+            actor=actor,
+            subject=enquiry,
+            child_id=case.child_id,
+            summary=f"Enquiry to {enquiry.source.name}: {status.label}",
+            changes=audit.field_changes(before, after),
+        )
+    return enquiry
+
+
+def record_contact_attempt(
+    *,
+    actor: Any,
+    case: Case,
+    method: ContactAttempt.Method,
+    made_on: datetime.date,
+    outcome: str,
+    reached_family: bool = False,
+) -> ContactAttempt:
+    """Record a try at reaching the family directly."""
+    _check_date(made_on, case=case, what="The date of the attempt")
+    with transaction.atomic():
+        attempt = ContactAttempt.objects.create(
+            case=case,
+            method=method,
+            made_on=made_on,
+            outcome=outcome,
+            reached_family=reached_family,
+            recorded_by=actor,
+        )
+        audit.record_event(
+            kind=AuditEvent.Kind.CONTACT_ATTEMPT_RECORDED,
+            actor=actor,
+            subject=attempt,
+            child_id=case.child_id,
+            summary=f"{method.label}: {'reached the family' if reached_family else 'no contact'}",
+            details={"outcome": outcome},
+        )
+    return attempt

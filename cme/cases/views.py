@@ -15,15 +15,18 @@ from cme.web.domain_errors import domain_errors_to
 
 from . import selectors, services
 from .categories import CaseCategory
+from .enquiries import EnquiryStatus
 from .forms import (
     AllocateCaseForm,
     CaseFilterForm,
     CloseCaseForm,
+    ContactAttemptForm,
+    EnquiryForm,
     MoveCaseForm,
     OpenCaseForm,
     ReopenCaseForm,
 )
-from .models import Case
+from .models import Case, ContactAttempt
 from .workflow import CaseStatus, CaseTransitionError, ClosureReason
 
 REFUSALS = (CaseTransitionError, services.StaleCaseError)
@@ -43,6 +46,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 
 DRAFT_FORMS = {
+    "contact": "contact_form",
     "move": "move_form",
     "allocate": "allocate_form",
     "close": "close_form",
@@ -68,7 +72,11 @@ def _case_page(
         "close_form": bound.get("close_form") or CloseCaseForm(initial=initial),
         "reopen_form": bound.get("reopen_form") or ReopenCaseForm(initial=initial),
         "can_change": request.user.has_perm("cases.change_case"),
+        "is_manager": getattr(request.user, "role", "") == "cme_manager",
         "restored": restored,
+        "enquiries": services.case_enquiries(case=case),
+        "contact_attempts": list(case.contact_attempts.all()),
+        "contact_form": bound.get("contact_form") or ContactAttemptForm(),
     }
     refused = bool(bound) and not restored
     return render(request, "cases/case_detail.html", context, status=400 if refused else 200)
@@ -90,6 +98,8 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         restored_form = AllocateCaseForm(draft, officers=officers)
     elif form_key == "close_form":
         restored_form = CloseCaseForm(draft)
+    elif form_key == "contact_form":
+        restored_form = ContactAttemptForm(draft)
     else:
         restored_form = ReopenCaseForm(draft)
     return _case_page(request, case, restored=True, **{form_key: restored_form})
@@ -172,6 +182,7 @@ def close_case(request: HttpRequest, case_id: int) -> HttpResponse:
                 reason=ClosureReason(form.cleaned_data["reason"]),
                 note=form.cleaned_data["note"],
                 expected_version=form.cleaned_data["version"],
+                manager_approved=form.cleaned_data["manager_approved"],
             )
             messages.success(request, "Case closed")
             return redirect("cases:case_detail", case_id=case.pk)
@@ -194,3 +205,58 @@ def reopen_case(request: HttpRequest, case_id: int) -> HttpResponse:
             messages.success(request, "Case re-opened")
             return redirect("cases:case_detail", case_id=case.pk)
     return _case_page(request, case, reopen_form=form)
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("cases.change_case", raise_exception=True)
+def update_enquiry(request: HttpRequest, case_id: int, enquiry_id: int) -> HttpResponse:
+    case = selectors.access_case(user=request.user, case_id=case_id, purpose="Recording an enquiry")
+    enquiry = selectors.enquiry_on_case(case=case, enquiry_id=enquiry_id)
+    initial = {
+        "status": enquiry.status,
+        "requested_on": enquiry.requested_on,
+        "response": enquiry.response,
+        "responded_on": enquiry.responded_on,
+    }
+    form = EnquiryForm(
+        request.POST if request.method == "POST" else drafts.take_draft(request, form="enquiry"),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        with domain_errors_to(form, *REFUSALS):
+            services.update_enquiry(
+                actor=request.user,
+                enquiry=enquiry,
+                status=EnquiryStatus(form.cleaned_data["status"]),
+                requested_on=form.cleaned_data["requested_on"],
+                response=form.cleaned_data["response"],
+                responded_on=form.cleaned_data["responded_on"],
+            )
+            messages.success(request, f"Enquiry to {enquiry.source.name} updated")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return render(
+        request,
+        "cases/update_enquiry.html",
+        {"case": case, "enquiry": enquiry, "form": form},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@require_http_methods(["POST"])
+@permission_required("cases.change_case", raise_exception=True)
+def record_contact_attempt(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = selectors.access_case(user=request.user, case_id=case_id, purpose="Changing the case")
+    form = ContactAttemptForm(request.POST)
+    if form.is_valid():
+        with domain_errors_to(form, *REFUSALS):
+            services.record_contact_attempt(
+                actor=request.user,
+                case=case,
+                method=ContactAttempt.Method(form.cleaned_data["method"]),
+                made_on=form.cleaned_data["made_on"],
+                outcome=form.cleaned_data["outcome"],
+                reached_family=form.cleaned_data["reached_family"] == "yes",
+            )
+            messages.success(request, "Contact attempt recorded")
+            return redirect("cases:case_detail", case_id=case.pk)
+    return _case_page(request, case, contact_form=form)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from cme.accounts.models import Role, User
 from cme.cases import services as case_services
 from cme.cases.categories import CaseCategory
+from cme.cases.enquiries import EnquiryStatus
 from cme.cases.workflow import ALLOWED_TRANSITIONS, CaseStatus, ClosureReason
 from cme.pupils.models import Child
 from cme.referrals import services as referral_services
@@ -92,6 +93,15 @@ def generate_demo_casework(*, seed: int, users: list[User], today: datetime.date
             for step in _path_to(CaseStatus.LOCATING if status == CaseStatus.CLOSED else status):
                 case = case_services.move_case(actor=actor, case=case, to=step)
             if status == CaseStatus.CLOSED:
+                for enquiry in case_services.case_enquiries(case=case):
+                    case_services.update_enquiry(
+                        actor=officer,
+                        enquiry=enquiry,
+                        status=EnquiryStatus.RESPONSE_RECEIVED,
+                        requested_on=today - datetime.timedelta(days=6),
+                        responded_on=today - datetime.timedelta(days=2),
+                        response="No record of the child since the summer.",
+                    )
                 case_services.close_case(
                     actor=manager, case=case, reason=list(ClosureReason)[n % len(ClosureReason)]
                 )

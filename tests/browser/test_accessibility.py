@@ -14,7 +14,8 @@ from playwright.sync_api import Page, expect
 from cme.accounts.models import User
 from cme.accounts.tests.factories import DEFAULT_PASSWORD
 from cme.cases.categories import CaseCategory
-from cme.cases.services import open_case
+from cme.cases.services import move_case, open_case
+from cme.cases.workflow import CaseStatus
 from cme.pupils.models import Child, School
 from cme.pupils.tests.factories import pupil_at
 from cme.referrals.tests.factories import ReceivedReferralFactory
@@ -22,7 +23,12 @@ from cme.referrals.tests.factories import ReceivedReferralFactory
 from .accessibility import assert_no_axe_violations
 from .pages import ChildRecordPage, FindAChildPage, SecurityCodePage, SignIn, SignInPage
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: reference data loaded by migrations (enquiry sources, LA codes)
+# survives the flush after each live-server test.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 PERSONAS = [
     "cme_officer",
@@ -218,4 +224,20 @@ def test_recording_a_referral_is_accessible_with_and_without_errors(
     assert_no_axe_violations(page)
     page.get_by_role("button", name="Record referral").click()
     expect(page.get_by_role("alert")).to_contain_text("Select how the referral arrived")
+    assert_no_axe_violations(page)
+
+
+def test_a_case_with_enquiries_and_an_enquiry_page_are_accessible(
+    page: Page, sign_in: SignIn, cme_manager: User, school: School
+) -> None:
+    child = pupil_at(school, forename="Hodan", surname="Warsame")
+    case = open_case(actor=cme_manager, child=child, category=CaseCategory.IDENTIFIED_MISSING)
+    case = move_case(actor=cme_manager, case=case, to=CaseStatus.CHECKING)
+    case = move_case(actor=cme_manager, case=case, to=CaseStatus.LOCATING)
+    sign_in(cme_manager)
+    page.goto(f"/cases/{case.pk}/")
+    expect(page.get_by_role("table", name="Enquiries")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Update the enquiry to Child Health").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enquiry to Child Health")
     assert_no_axe_violations(page)

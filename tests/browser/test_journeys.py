@@ -28,7 +28,12 @@ from .pages import (
     title_starting,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: reference data loaded by migrations (enquiry sources, LA codes)
+# survives the flush after each live-server test.
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 FAILED_SIGN_IN = "The email address and/or password you specified are not correct."
 

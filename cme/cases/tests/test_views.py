@@ -69,3 +69,42 @@ def test_garbage_in_a_case_form_is_refused_not_a_500(client: Client, cme_officer
         {"to": "closed", "version": "1"},
     ):
         assert client.post(f"/cases/{case.pk}/move/", data).status_code == 400
+
+
+def test_an_officer_records_an_enquiry_and_a_contact_attempt_through_the_pages(
+    client: Client, cme_officer: User
+) -> None:
+    from cme.cases import services
+
+    case = OpenCaseFactory.create()
+    case = services.move_case(actor=cme_officer, case=case, to=CaseStatus.CHECKING)
+    case = services.move_case(actor=cme_officer, case=case, to=CaseStatus.LOCATING)
+    enquiry = services.case_enquiries(case=case)[0]
+    client.force_login(cme_officer)
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "Reasonable enquiries" in page
+    response = client.post(
+        f"/cases/{case.pk}/enquiries/{enquiry.pk}/",
+        {
+            "status": "response_received",
+            "requested_on": "20/11/2026",
+            "response": "Not known to us",
+        },
+    )
+    assert response.status_code == 302
+    enquiry.refresh_from_db()
+    assert enquiry.status == "response_received"
+    bad = client.post(f"/cases/{case.pk}/contact-attempts/", {"method": "telephone"})
+    assert bad.status_code == 400
+    assert "Enter the date of the attempt" in bad.content.decode()
+    good = client.post(
+        f"/cases/{case.pk}/contact-attempts/",
+        {
+            "method": "telephone",
+            "made_on": "21/11/2026",
+            "reached_family": "no",
+            "outcome": "No answer",
+        },
+    )
+    assert good.status_code == 302
+    assert "No answer" in client.get(f"/cases/{case.pk}/").content.decode()
