@@ -43,6 +43,7 @@ ADMINISTRATOR_PERMISSIONS: Final = (
     ("accounts", "partneragency", ("view", "add", "change")),
     ("pupils", "school", ("view", "change")),
     ("pupils", "locality", ("view", "change")),
+    ("cases", "enquirysource", ("view", "add", "change")),
 )
 # Keyed so the secret changes with the seed but no two demo users share one.
 _TOTP_KEY: Final = b"cme-tracker-demo-totp"
