@@ -17,6 +17,11 @@ from cme.accounts.models import Role
 from cme.audit import services as audit
 from cme.audit.models import AuditEvent
 from cme.pupils.models import Child
+from cme.standards.school_age import (
+    compulsory_school_age_ends,
+    compulsory_school_age_starts,
+    is_of_compulsory_school_age,
+)
 
 from .categories import CaseCategory
 from .enquiries import CaseFacts, EnquiryStatus, SourceKind, applies
@@ -54,7 +59,15 @@ def open_case(
     allocated_to: Any = None,
     family: Family | None = None,
 ) -> Case:
-    """Put a child on the CME register. A child has at most one open case."""
+    """Put a child on the CME register. A child has at most one open case, and must be of
+    compulsory school age (when the date of birth is known)."""
+    born = child.date_of_birth
+    if born is not None and not is_of_compulsory_school_age(born, timezone.localdate()):
+        raise CaseTransitionError(
+            f"{child.full_name} is not of compulsory school age today (from "
+            f"{compulsory_school_age_starts(born):%d/%m/%Y} to "
+            f"{compulsory_school_age_ends(born):%d/%m/%Y}), so cannot be on the CME register."
+        )
     with transaction.atomic():
         if Case.objects.filter(child=child).exclude(status=CaseStatus.CLOSED).exists():
             raise CaseTransitionError(f"{child.full_name} already has an open case.")

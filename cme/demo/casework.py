@@ -22,6 +22,7 @@ from cme.pupils.models import Child
 from cme.referrals import services as referral_services
 from cme.referrals import triage_services
 from cme.referrals.models import Referral
+from cme.standards.school_age import is_of_compulsory_school_age
 
 CASES_PER_STATUS = 6
 RECEIVED_REFERRALS = 24
@@ -74,7 +75,12 @@ def generate_demo_casework(*, seed: int, users: list[User], today: datetime.date
     rng = random.Random(f"{seed}-casework")  # noqa: S311 - synthetic data, not secrets
     officer = next(u for u in users if u.role == Role.CME_OFFICER)
     manager = next(u for u in users if u.role == Role.CME_MANAGER)
-    child_ids = list(Child.objects.order_by("id").values_list("id", flat=True))
+    # Only children of compulsory school age can be on the CME register.
+    child_ids = [
+        pk
+        for pk, born in Child.objects.order_by("id").values_list("id", "date_of_birth")
+        if born is not None and is_of_compulsory_school_age(born, timezone.localdate())
+    ]
     chosen = iter(rng.sample(child_ids, min(len(child_ids), 200)))
     # A small register (tests) gets fewer cases, leaving children for the referrals.
     per_status = min(CASES_PER_STATUS, len(child_ids) // (2 * len(CaseStatus)))

@@ -125,3 +125,20 @@ def test_cases_are_allocated_only_to_cme_staff(cme_officer: User, school_user: U
         services.allocate_case(actor=cme_officer, case=case, officer=school_user)
     allocated = services.allocate_case(actor=cme_officer, case=case, officer=cme_officer)
     assert allocated.allocated_to == cme_officer
+
+
+def test_a_child_not_of_compulsory_school_age_cannot_be_put_on_the_register(
+    cme_officer: User,
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    too_young = ChildFactory.create(
+        date_of_birth=timezone.localdate() - datetime.timedelta(days=3 * 365)
+    )
+    with pytest.raises(CaseTransitionError, match="not of compulsory school age"):
+        services.open_case(
+            actor=cme_officer, child=too_young, category=CaseCategory.IDENTIFIED_MISSING
+        )
+    assert Case.objects.exists() is False

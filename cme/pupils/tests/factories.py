@@ -75,9 +75,8 @@ class ChildFactory(factory.django.DjangoModelFactory[Child]):
 
     forename = factory.Faker("first_name")
     surname = factory.Faker("last_name")
-    date_of_birth = factory.Faker(
-        "date_between", start_date=datetime.date(2011, 9, 1), end_date=datetime.date(2020, 8, 31)
-    )
+    # Aged 6 to 15 whenever the tests run: always of compulsory school age.
+    date_of_birth = factory.Faker("date_between", start_date="-15y", end_date="-6y")
     sex = factory.Iterator(["M", "F"])
     upn = factory.Sequence(
         lambda n: make_upn("800", f"{2000 + n // 1000:04d}", "19", f"{n % 1000:03d}")
