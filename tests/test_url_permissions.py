@@ -19,6 +19,7 @@ from cme.cases.categories import CaseCategory
 from cme.cases.services import case_enquiries, move_case, open_case
 from cme.cases.workflow import CaseStatus
 from cme.pupils.models import School
+from cme.pupils.safeguarding import raise_welfare_concern
 from cme.pupils.tests.factories import pupil_at
 from cme.referrals.staff_referrals import attach_original
 from cme.referrals.tests.factories import ReceivedReferralFactory
@@ -31,6 +32,8 @@ PROTECTED: dict[str, str | None] = {
     "pupils:child_list": "pupils.view_child",
     "pupils:child_detail": "pupils.view_child",
     "pupils:child_history": "pupils.view_child_history",
+    "pupils:raise_concern": "pupils.view_child",
+    "pupils:record_safeguarding_referral": "pupils.record_safeguarding_referral",
     "pupils:school_list": "pupils.view_school",
     "pupils:school_detail": "pupils.view_school",
     "referrals:inbox": "referrals.triage_referral",
@@ -134,6 +137,7 @@ def objects(db: None, school: School) -> dict[str, int]:
     case = move_case(actor=None, case=case, to=CaseStatus.CHECKING)
     case = move_case(actor=None, case=case, to=CaseStatus.LOCATING)  # starts the enquiries
     enquiry = case_enquiries(case=case)[0]
+    concern = raise_welfare_concern(actor=None, child=child, concern="Bruise on arm")
     referral = ReceivedReferralFactory.create()
     original = attach_original(
         actor=None,
@@ -142,6 +146,7 @@ def objects(db: None, school: School) -> dict[str, int]:
     )
     return {
         "enquiry_id": enquiry.pk,
+        "concern_id": concern.pk,
         "original_id": original.pk,
         "child_id": child.pk,
         "school_id": school.pk,
@@ -182,7 +187,7 @@ def test_each_role_gets_exactly_what_its_permission_and_scope_allow(
         client.force_login(user)
         response = client.post(path) if route.name in POST_ONLY else client.get(path)
         allowed = permission is None or user.has_perm(permission)
-        out_of_scope = "child_id" in route.params and persona in {
+        out_of_scope = ("child_id" in route.params or "concern_id" in route.params) and persona in {
             "school_user_other_school",
             "send_officer",
         }

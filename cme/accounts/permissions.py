@@ -29,6 +29,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Role]] = {
         }
     ),
     "pupils.view_child_history": frozenset({Role.CME_MANAGER}),
+    "pupils.record_safeguarding_referral": LA_CASEWORK_ROLES,
     "pupils.view_school": frozenset(
         {
             Role.CME_OFFICER,

@@ -35,6 +35,8 @@ class AuditEvent(models.Model):
         CASE_CLOSED = "case_closed", "Case closed"
         CASE_REOPENED = "case_reopened", "Case re-opened"
         ENQUIRY_UPDATED = "enquiry_updated", "Enquiry updated"
+        WELFARE_CONCERN_RAISED = "welfare_concern", "Welfare concern raised"
+        SAFEGUARDING_REFERRAL_RECORDED = "safeguarding_referral", "Safeguarding referral recorded"
         CONTACT_ATTEMPT_RECORDED = "contact_attempt", "Contact attempt recorded"
         USER_CREATED = "user_created", "User account created"
         USER_UPDATED = "user_updated", "User account changed"

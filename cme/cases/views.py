@@ -75,6 +75,7 @@ def _case_page(
         "is_manager": getattr(request.user, "role", "") == "cme_manager",
         "restored": restored,
         "enquiries": services.case_enquiries(case=case),
+        "welfare": pupil_selectors.welfare_flag(user=request.user, child_id=case.child_id),
         "contact_attempts": list(case.contact_attempts.all()),
         "contact_form": bound.get("contact_form") or ContactAttemptForm(),
     }

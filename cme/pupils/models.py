@@ -342,3 +342,40 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.file_name} ({self.started_at:%Y-%m-%d %H:%M})"
+
+
+class WelfareConcern(models.Model):
+    """A welfare concern about a child. Raising one creates a mandatory task: refer the child to
+    children's social care (the multi-agency safeguarding hub). The concern stays flagged on
+    every page about the child until that referral is recorded. The concern's text is
+    sensitive: only the CME team reads it."""
+
+    child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="welfare_concerns")
+    concern = models.TextField(max_length=4000)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    raised_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    referred_at = models.DateTimeField(null=True, blank=True)
+    referred_to = models.CharField(max_length=200, blank=True)
+    mash_reference = models.CharField(max_length=100, blank=True)
+    outcome = models.TextField(blank=True, max_length=2000)
+    referral_recorded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(referred_at__isnull=True) | ~models.Q(referred_to=""),
+                name="a_safeguarding_referral_names_who_it_went_to",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Welfare concern {self.pk}"
+
+    @property
+    def is_awaiting_referral(self) -> bool:
+        return self.referred_at is None

@@ -20,7 +20,7 @@ from cme.audit.models import AccessEvent
 from cme.standards.nhs_number import format_nhs_number, is_valid_nhs_number
 from cme.standards.upn import normalise_upn
 
-from .models import Child, Enrolment, School, VulnerabilityFlag
+from .models import Child, Enrolment, School, VulnerabilityFlag, WelfareConcern
 
 
 def children_visible_to(user: Any) -> QuerySet[Child]:
@@ -154,3 +154,26 @@ def children_on_roll(*, child_ids: list[int]) -> set[int]:
             "child_id", flat=True
         )
     )
+
+
+def welfare_flag(*, user: Any, child_id: int) -> dict[str, Any]:
+    """What a page about a child shows of its welfare concerns: that one awaits a referral to
+    children's social care (everyone who can see the child), and what it says (CME team only)."""
+    awaiting = list(
+        WelfareConcern.objects.filter(child_id=child_id, referred_at__isnull=True).order_by(
+            "raised_at"
+        )
+    )
+    readable = getattr(user, "role", None) in {Role.CME_OFFICER, Role.CME_MANAGER}
+    return {
+        "awaiting": len(awaiting),
+        "concerns": awaiting if readable else [],
+        "can_record_referral": bool(user.has_perm("pupils.record_safeguarding_referral")),
+    }
+
+
+def concern_for_child(*, child: Child, concern_id: int) -> WelfareConcern:
+    try:
+        return WelfareConcern.objects.get(pk=concern_id, child=child)
+    except (WelfareConcern.DoesNotExist, ValueError, TypeError) as missing:
+        raise Http404("No such concern") from missing

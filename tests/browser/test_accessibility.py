@@ -241,3 +241,18 @@ def test_a_case_with_enquiries_and_an_enquiry_page_are_accessible(
     page.get_by_role("link", name="Update the enquiry to Child Health").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Enquiry to Child Health")
     assert_no_axe_violations(page)
+
+
+def test_a_welfare_concern_flag_and_its_pages_are_accessible(
+    page: Page, sign_in: SignIn, cme_officer: User, school: School
+) -> None:
+    child = pupil_at(school, forename="Liberty", surname="Lee")
+    sign_in(cme_officer)
+    page.goto(f"/children/{child.pk}/welfare-concern/")
+    assert_no_axe_violations(page)
+    page.get_by_label("What is the concern?").fill("Not seen for three weeks; neighbours worried")
+    page.get_by_role("button", name="Raise concern").click()
+    expect(page.get_by_role("region", name="Welfare concern")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Record the referral to children's social care").click()
+    assert_no_axe_violations(page)
