@@ -24,7 +24,7 @@ from cme.standards.school_age import (
 )
 
 from .categories import CaseCategory
-from .enquiries import CaseFacts, EnquiryStatus, SourceKind, applies
+from .enquiries import DEFAULT_SOURCES, CaseFacts, EnquiryStatus, SourceKind, applies
 from .models import Case, ContactAttempt, Enquiry, EnquirySource, Family
 from .workflow import CaseStatus, CaseTransitionError, ClosureReason, check_transition
 
@@ -274,6 +274,8 @@ def _start_enquiries(*, case: Case) -> None:
     owner = _enquiry_owner(case)
     if Enquiry.objects.filter(case=owner).exists():
         return
+    if not EnquirySource.objects.exists():
+        load_default_enquiry_sources()
     facts = case_facts(owner)
     today = timezone.localdate()
     Enquiry.objects.bulk_create(
@@ -281,6 +283,16 @@ def _start_enquiries(*, case: Case) -> None:
         for source in EnquirySource.objects.filter(is_active=True)
         if applies(SourceKind(source.kind), facts)
     )
+
+
+def load_default_enquiry_sources() -> None:
+    """The policy's enquiry sources: the default when a council has configured none (the data
+    migration loads them too; a flushed test database has none)."""
+    for order, source in enumerate(DEFAULT_SOURCES):
+        EnquirySource.objects.get_or_create(
+            name=source.name,
+            defaults={"kind": source.kind.value, "due_days": source.due_days, "order": order},
+        )
 
 
 def _check_date(value: datetime.date | None, *, case: Case, what: str) -> None:

@@ -144,3 +144,11 @@ def test_a_contact_attempt_is_recorded_and_a_future_one_refused(cme_officer: Use
             made_on=timezone.localdate() + datetime.timedelta(days=3),
             outcome="x",
         )
+
+
+def test_with_no_sources_configured_the_policys_list_is_used(cme_officer: User) -> None:
+    from cme.cases.models import EnquirySource
+
+    EnquirySource.objects.all().delete()
+    case = _locating(cme_officer)
+    assert len(services.case_enquiries(case=case)) >= 10
