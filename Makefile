@@ -63,7 +63,9 @@ lint: check
 typecheck: install
 	$(BIN)/mypy .
 
+# Benchmarks print their figures; the Splink baseline and FEBRL4 come from requirements/bench.txt.
 bench: install
+	$(BIN)/python -m pip install --quiet -r requirements/bench.txt
 	$(BIN)/python bench/run.py
 
 clean:
