@@ -123,7 +123,7 @@ def run(seed: int, config: WorldConfig | None = None, *, verbose: bool = True) -
     write_csv(str(register_path), world.register)
     write_csv(str(referrals_path), [r.row for r in world.referrals])
     started = time.perf_counter()
-    result = link_files(referrals_path, register_path, pairs_path, seed=seed)
+    result = link_files(referrals_path, register_path, pairs_path, seed=seed, workers=2)
     elapsed = time.perf_counter() - started
     figures = evaluate(world, pairs_path)
     if verbose:

@@ -8,9 +8,11 @@ with at most one `link`. The same input and seed always give the same output.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import multiprocessing
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 
@@ -18,11 +20,20 @@ from cme.linkage.bulk import collector_paused
 from cme.linkage.comparisons import I_NHS, I_UPN, Levels, compare_records
 from cme.linkage.decision import Decision, DecisionPolicy, RankedCandidate, decide
 from cme.linkage.index import RegisterIndex
-from cme.linkage.model import MatchModel, TrainingReport, level_matrix, train_model
+from cme.linkage.model import (
+    LevelMatrix,
+    MatchModel,
+    TrainingReport,
+    level_matrix,
+    train_model,
+)
 from cme.linkage.records import PersonRecord
 from cme.linkage.scoring import ScoredPair, Scorer
 
 RANDOM_PAIRS: Final = 25_000
+# Fewer referrals than this are not worth a second process.
+_PARALLEL_MIN: Final = 2_000
+_PARALLEL_WORKERS: Final = 2
 _SAME = 1
 
 
@@ -65,17 +76,71 @@ def random_pair_levels(
     return [compare_records(left[i], index.record(j)) for i, j in zip(lefts, rights, strict=True)]
 
 
-def _compare_candidates(
-    left: Sequence[PersonRecord], index: RegisterIndex
+def _compare_rows(
+    left: Sequence[PersonRecord], index: RegisterIndex, start: int, stop: int
 ) -> list[list[_Compared]]:
     compared = []
-    for query, rows in zip(left, index.candidates_many(left), strict=True):
+    chunk = left[start:stop]
+    for query, rows in zip(chunk, index.candidates_many(chunk), strict=True):
         entries = []
         for row in rows:
             record = index.record(row)
             entries.append(_Compared(row, record, compare_records(query, record)))
         compared.append(entries)
     return compared
+
+
+# What a forked worker reads: set just before the fork, inherited by the child process.
+_FORKED: dict[str, object] = {}
+
+
+def _levels_in_child(start: int, stop: int) -> list[list[tuple[int, Levels]]]:
+    left = cast(Sequence[PersonRecord], _FORKED["left"])
+    index = cast(RegisterIndex, _FORKED["index"])
+    with collector_paused():
+        return [
+            [(e.row, e.levels) for e in entries]
+            for entries in _compare_rows(left, index, start, stop)
+        ]
+
+
+def _compare_candidates(
+    left: Sequence[PersonRecord],
+    index: RegisterIndex,
+    *,
+    workers: int = 1,
+    also: Callable[[], object] | None = None,
+) -> list[list[_Compared]]:
+    """Candidates of every referral with their comparison levels, in referral order.
+
+    With two workers (and `fork` available) the second half is compared in a forked child
+    while this process compares the first half and then runs `also`; the result is the same.
+    """
+    if workers < _PARALLEL_WORKERS or len(left) < _PARALLEL_MIN or not _can_fork():
+        compared = _compare_rows(left, index, 0, len(left))
+        if also is not None:
+            also()
+        return compared
+    middle = len(left) // 2
+    _FORKED.update(left=left, index=index)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+            future = pool.submit(_levels_in_child, middle, len(left))
+            compared = _compare_rows(left, index, 0, middle)
+            if also is not None:
+                also()
+            second = future.result()
+    finally:
+        _FORKED.clear()
+    compared.extend(
+        [_Compared(row, index.record(row), levels) for row, levels in entries] for entries in second
+    )
+    return compared
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
 
 
 def train_on(
@@ -106,17 +171,20 @@ def _train(
     seed: int,
     start: MatchModel | None,
     random_pairs: int,
+    randoms: LevelMatrix | None = None,
 ) -> tuple[MatchModel, TrainingReport]:
     candidate_levels = [entry.levels for entries in compared for entry in entries]
     matrix = level_matrix(candidate_levels)
     labelled = (matrix[:, I_UPN] == _SAME) | (matrix[:, I_NHS] == _SAME)
-    randoms = level_matrix(random_pair_levels(left, index, count=random_pairs, seed=seed))
+    if randoms is None:
+        randoms = level_matrix(random_pair_levels(left, index, count=random_pairs, seed=seed))
     return train_model(
         candidate_pairs=matrix,
         random_pairs=randoms,
         left_count=len(left),
         labelled=labelled,
         start=start,
+        random_population=len(left) * index.size,
     )
 
 
@@ -128,8 +196,13 @@ def link_records(
     model: MatchModel | None = None,
     policy: DecisionPolicy | None = None,
     random_pairs: int = RANDOM_PAIRS,
+    workers: int = 1,
 ) -> LinkageRun:
-    """Link every left record to the register: train (unless `model` is given), score, decide."""
+    """Link every left record to the register: train (unless `model` is given), score, decide.
+
+    `workers=2` compares half the referrals in a forked process (where `fork` exists); the
+    output is the same as with one.
+    """
     with collector_paused():
         return _link_records(
             left,
@@ -138,6 +211,7 @@ def link_records(
             model=model,
             policy=policy or DecisionPolicy(),
             random_pairs=random_pairs,
+            workers=workers,
         )
 
 
@@ -149,8 +223,17 @@ def _link_records(
     model: MatchModel | None,
     policy: DecisionPolicy,
     random_pairs: int,
+    workers: int,
 ) -> LinkageRun:
-    compared = _compare_candidates(left, index)
+    randoms: list[LevelMatrix] = []
+
+    def sample_random_pairs() -> None:
+        if model is None:
+            randoms.append(
+                level_matrix(random_pair_levels(left, index, count=random_pairs, seed=seed))
+            )
+
+    compared = _compare_candidates(left, index, workers=workers, also=sample_random_pairs)
     training = None
     if model is None:
         model, training = _train(
@@ -160,6 +243,7 @@ def _link_records(
             seed=seed,
             start=None,
             random_pairs=random_pairs,
+            randoms=randoms[0],
         )
     scorer = Scorer.for_index(model, index)
     rows: list[PairRow] = []

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 from cme.linkage.comparisons import (
     ADDRESS,
-    COMPARISONS,
     DOB,
     FORENAME,
     I_ADDRESS,
@@ -200,8 +199,3 @@ def decide(
             )
         )
     return ranked
-
-
-def field_label(comparison: int) -> str:
-    """The label of a comparison (for messages)."""
-    return COMPARISONS[comparison].label

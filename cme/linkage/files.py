@@ -73,10 +73,12 @@ def link_files(
     seed: int = 0,
     model: MatchModel | None = None,
     policy: DecisionPolicy | None = None,
+    workers: int = 1,
 ) -> LinkFilesResult:
     """Link LEFT (referrals) to RIGHT (the register) and write PAIRS; raises InputFileError.
 
-    The output file is written only once everything has worked.
+    The output file is written only once everything has worked. `workers=2` uses a second
+    process for half the comparisons (same output).
     """
     seconds: dict[str, float] = {}
     started = time.perf_counter()
@@ -86,11 +88,13 @@ def link_files(
     mark = time.perf_counter()
     with collector_paused():
         left, left_warnings = parse_table(left_table)
-    index, right_warnings = RegisterIndex.from_columns(right_table.columns, lines=right_table.lines)
+    index, right_warnings = RegisterIndex.from_columns(
+        right_table.columns, lines=right_table.lines, workers=workers
+    )
     del right_table
     seconds["parse_and_index"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    run = link_records(left, index, seed=seed, model=model, policy=policy)
+    run = link_records(left, index, seed=seed, model=model, policy=policy, workers=workers)
     seconds["train_and_link"] = time.perf_counter() - mark
     mark = time.perf_counter()
     write_pairs_csv(out_path, run.rows)

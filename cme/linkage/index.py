@@ -10,12 +10,14 @@ than `max_block` is too common to tell anyone apart and is skipped.
 
 from __future__ import annotations
 
+import multiprocessing
 from array import array
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from typing import Final, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -40,8 +42,6 @@ from cme.linkage.names import forename_key, normalise_name, surname_key
 from cme.linkage.records import (
     FieldWarning,
     PersonRecord,
-    _split_list,
-    _split_postcodes,
     normalise_address,
     normalise_postcode,
     normalise_sex,
@@ -49,6 +49,8 @@ from cme.linkage.records import (
     parse_nhs_number,
     parse_upn,
     postcode_district,
+    split_names,
+    split_postcodes,
 )
 
 Rows = npt.NDArray[np.int64]
@@ -223,6 +225,51 @@ class _Column(Generic[T]):
         return np.bincount(self.codes, minlength=len(self.values)).astype(np.int64)
 
 
+def _sorted_block(
+    built: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.bool_]],
+) -> _Block:
+    keys, rows, valid = built
+    keys_valid = keys[valid]
+    # Order within a block does not matter (candidates are sorted later), so the faster
+    # unstable sort is fine; it is still deterministic.
+    order = np.argsort(keys_valid)
+    return _Block(keys=keys_valid[order], rows=rows[valid][order].astype(np.int32))
+
+
+# How each input column is normalised into the index.
+_NORMALISERS: Final[dict[str, Callable[[str], Hashable]]] = {
+    "forename": normalise_name,
+    "middle_names": lambda value: tuple(normalise_name(value).split()),
+    "surname": normalise_name,
+    "former_surname": split_names,
+    "dob": parse_dob,
+    "sex": normalise_sex,
+    "postcode": normalise_postcode,
+    "previous_postcodes": split_postcodes,
+    "address": normalise_address,
+}
+_PARALLEL_WORKERS: Final = 2
+_PARALLEL_MIN_ROWS: Final = 50_000
+# What a forked child reads: set just before the fork, inherited by the child.
+_FORKED: dict[str, Callable[[str], Sequence[str]]] = {}
+
+
+def _encode_named(
+    column: Callable[[str], Sequence[str]], names: Sequence[str]
+) -> dict[str, _Column[Any]]:
+    return {name: _Column.encode(column(name), _NORMALISERS[name]) for name in names}
+
+
+def _encode_in_child(names: Sequence[str]) -> dict[str, tuple[npt.NDArray[np.int32], list[Any]]]:
+    with collector_paused():
+        encoded = _encode_named(_FORKED["column"], names)
+        return {name: (col.codes, col.values) for name, col in encoded.items()}
+
+
+def _can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
 class _Vocabulary:
     """Strings to small integer codes, assigned in order of first sight (deterministic)."""
 
@@ -343,11 +390,13 @@ class RegisterIndex:
         lines: Sequence[int] | None = None,
         max_block: int = MAX_BLOCK,
         max_candidates: int = MAX_CANDIDATES,
+        workers: int = 1,
     ) -> tuple[RegisterIndex, list[FieldWarning]]:
         """Index raw text columns (as read from a CSV), normalising each distinct value once.
 
         Gives the same records as `parse_record` row by row, far faster on a large register.
         Warnings name `lines[row]` as the line (default: row + 2, after a header line).
+        `workers=2` normalises half the columns in a forked process (same result).
         """
         size = len(columns["id"])
         blank = [""] * size
@@ -360,7 +409,12 @@ class RegisterIndex:
 
         with collector_paused():
             return cls._from_columns(
-                columns, column, line_of, max_block=max_block, max_candidates=max_candidates
+                columns,
+                column,
+                line_of,
+                max_block=max_block,
+                max_candidates=max_candidates,
+                workers=workers,
             )
 
     @classmethod
@@ -372,10 +426,23 @@ class RegisterIndex:
         *,
         max_block: int,
         max_candidates: int,
+        workers: int,
     ) -> tuple[RegisterIndex, list[FieldWarning]]:
         warnings: list[FieldWarning] = []
         dob_raw = column("dob")
-        dob_column = _Column.encode(dob_raw, parse_dob)
+        # Half the columns are normalised in a forked child while this process does the rest.
+        in_child = ("middle_names", "address", "postcode", "previous_postcodes", "dob", "sex")
+        child_columns: dict[str, _Column[Any]] = {}
+        pool = None
+        future = None
+        if workers >= _PARALLEL_WORKERS and len(dob_raw) >= _PARALLEL_MIN_ROWS and _can_fork():
+            _FORKED["column"] = column
+            pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("fork")
+            )
+            future = pool.submit(_encode_in_child, in_child)
+        else:
+            child_columns = _encode_named(column, in_child)
         bad_dates = {
             value: parse_dob(value) is None and bool(value.strip()) for value in set(dob_raw)
         }
@@ -401,19 +468,27 @@ class RegisterIndex:
                     _, reason = parse(raw_values[row])
                     warnings.append(FieldWarning(name, reason or "invalid", line_of(row)))
         warnings.sort(key=lambda w: (w.line or 0, w.column))
+        here = _encode_named(column, ("forename", "surname", "former_surname"))
+        if future is not None and pool is not None:
+            try:
+                child_columns = {
+                    name: _Column(codes, values)
+                    for name, (codes, values) in future.result().items()
+                }
+            finally:
+                pool.shutdown()
+                _FORKED.clear()
         index = cls(
             ids=[value.strip() for value in columns["id"]],
-            forenames=_Column.encode(column("forename"), normalise_name),
-            middle_names=_Column.encode(
-                column("middle_names"), lambda v: tuple(normalise_name(v).split())
-            ),
-            surnames=_Column.encode(column("surname"), normalise_name),
-            former_surnames=_Column.encode(column("former_surname"), _split_list),
-            dobs=dob_column,
-            sexes=_Column.encode(column("sex"), normalise_sex),
-            postcodes=_Column.encode(column("postcode"), normalise_postcode),
-            previous_postcodes=_Column.encode(column("previous_postcodes"), _split_postcodes),
-            addresses=_Column.encode(column("address"), normalise_address),
+            forenames=here["forename"],
+            middle_names=child_columns["middle_names"],
+            surnames=here["surname"],
+            former_surnames=here["former_surname"],
+            dobs=child_columns["dob"],
+            sexes=child_columns["sex"],
+            postcodes=child_columns["postcode"],
+            previous_postcodes=child_columns["previous_postcodes"],
+            addresses=child_columns["address"],
             upns=upns,
             nhs_numbers=nhs,
             max_block=max_block,
@@ -589,14 +664,10 @@ class RegisterIndex:
             ),
             "address_word": (words, both_rows, words >= 0),
         }
-        for name, (keys, rows, valid) in built.items():
-            keys_valid = keys[valid]
-            # Order within a block does not matter (candidates are sorted later), so the faster
-            # unstable sort is fine; it is still deterministic.
-            order = np.argsort(keys_valid)
-            self._blocks[name] = _Block(
-                keys=keys_valid[order], rows=rows[valid][order].astype(np.int32)
-            )
+        # numpy sorts without holding the GIL, so two threads sort two keys at once.
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            blocks = pool.map(_sorted_block, built.values())
+            self._blocks = dict(zip(built, blocks, strict=True))
 
     def _count_frequencies(self) -> dict[int, dict[str, float]]:
         """Share of records per first name, surname (and surname part), postcode and home.
@@ -784,8 +855,3 @@ class RegisterIndex:
             keys={name: len(block.keys) for name, block in self._blocks.items()},
             array_bytes=array_bytes,
         )
-
-
-def index_records(records: Iterable[PersonRecord]) -> RegisterIndex:
-    """Convenience: `RegisterIndex.from_records` over any iterable."""
-    return RegisterIndex.from_records(list(records))

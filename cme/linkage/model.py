@@ -39,6 +39,7 @@ _MIN_LABELLED_PAIRS: Final = 30
 # never seen among random pairs is rare but not impossible.
 _U_PSEUDO_COUNT: Final = 0.5
 _PRIOR_MATCHES: Final = 100.0
+_PRIOR_RANDOM_PAIRS: Final = 1000.0
 _SAME: Final = 1
 _DIFFERENT: Final = 2
 _FORMAT_VERSION: Final = 1
@@ -207,6 +208,27 @@ def estimate_u(random_pairs: LevelMatrix) -> tuple[tuple[float, ...], ...]:
     return _distributions(random_pairs, weights, _U_PSEUDO_COUNT)
 
 
+def _blend_u(
+    random_pairs: LevelMatrix, population: int, start: tuple[tuple[float, ...], ...]
+) -> tuple[tuple[float, ...], ...]:
+    """u from random pairs, leaning on `start` when there are few distinct pairs to draw.
+
+    Random pairs from a small file repeat and include its true matches, so their u is worth
+    only as much as the number of distinct pairs there can be.
+    """
+    if not len(random_pairs):
+        return start
+    distinct = min(len(random_pairs), population or len(random_pairs))
+    observed = estimate_u(random_pairs)
+    return tuple(
+        tuple(
+            (distinct * o + _PRIOR_RANDOM_PAIRS * p) / (distinct + _PRIOR_RANDOM_PAIRS)
+            for o, p in zip(o_row, p_row, strict=True)
+        )
+        for o_row, p_row in zip(observed, start, strict=True)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class TrainingReport:
     """What training saw and did, for the retraining command to print."""
@@ -226,17 +248,19 @@ def train_model(
     left_count: int,
     labelled: npt.NDArray[np.bool_] | None = None,
     start: MatchModel | None = None,
+    random_population: int = 0,
 ) -> tuple[MatchModel, TrainingReport]:
     """Estimate a model from comparison levels alone.
 
     `candidate_pairs` are the pairs the blocking index proposes for each of `left_count`
     referrals; `random_pairs` are random (left, register) pairs; `labelled` marks candidate
     pairs known to match because they share a valid UPN or NHS number, which seed m. u is taken
-    from the random pairs; m and the share of matches from expectation-maximisation over the
+    from the random pairs (drawn from `random_population` possible pairs, so that a small file
+    leans on `start`); m and the share of matches from expectation-maximisation over the
     candidate pairs, which allows the non-matches among candidates their own distribution.
     """
     start = start or MatchModel.default()
-    u_random = estimate_u(random_pairs) if len(random_pairs) else start.u
+    u_random = _blend_u(random_pairs, random_population, start.u)
     m_init = start.m
     labelled_count = int(labelled.sum()) if labelled is not None else 0
     if labelled is not None and labelled_count >= _MIN_LABELLED_PAIRS:
@@ -317,3 +341,21 @@ def train_model(
         expected_matches=expected,
     )
     return model, report
+
+
+def describe_change(before: MatchModel, after: MatchModel) -> list[str]:
+    """Retraining in plain figures: each level's weight before and after, in bits."""
+    lines = [
+        f"Share of referrals with a match: {before.match_rate:.3f} -> {after.match_rate:.3f}",
+    ]
+    for index, comparison in enumerate(COMPARISONS):
+        for level_index, level in enumerate(comparison.levels):
+            if level_index == MISSING:
+                continue
+            old = before.weights[index][level_index]
+            new = after.weights[index][level_index]
+            lines.append(
+                f"{comparison.label}, {level.words}: {old:+.2f} -> {new:+.2f} bits"
+                f" ({new - old:+.2f})"
+            )
+    return lines

@@ -173,12 +173,14 @@ def normalise_sex(raw: str) -> str:
     return _SEXES.get(raw.strip().lower(), "")
 
 
-def _split_list(raw: str) -> tuple[str, ...]:
+def split_names(raw: str) -> tuple[str, ...]:
+    """Several names in one field (`Brown; Green`), normalised, without repeats."""
     names = (normalise_name(part) for part in _LIST_SEPARATORS.split(raw))
     return tuple(dict.fromkeys(name for name in names if name))
 
 
-def _split_postcodes(raw: str) -> tuple[str, ...]:
+def split_postcodes(raw: str) -> tuple[str, ...]:
+    """Several postcodes in one field, normalised, without repeats."""
     codes = (normalise_postcode(part) for part in _LIST_SEPARATORS.split(raw))
     return tuple(dict.fromkeys(code for code in codes if code))
 
@@ -236,11 +238,11 @@ def parse_record(
         forename=normalise_name(field("forename")),
         middle_names=tuple(normalise_name(field("middle_names")).split()),
         surname=normalise_name(field("surname")),
-        former_surnames=_split_list(field("former_surname")),
+        former_surnames=split_names(field("former_surname")),
         dob=dob,
         sex=normalise_sex(field("sex")),
         postcode=normalise_postcode(field("postcode")),
-        previous_postcodes=_split_postcodes(field("previous_postcodes")),
+        previous_postcodes=split_postcodes(field("previous_postcodes")),
         address=normalise_address(field("address")),
         upn=upn,
         nhs_number=nhs,

@@ -135,3 +135,26 @@ def test_warnings_name_line_and_column(tmp_path: Path) -> None:
         "line 4, column upn: invalid UPN (format), treated as missing",
     ]
     assert index.size == 2
+
+
+def test_two_workers_give_the_same_output(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cme.linkage import batch
+
+    monkeypatch.setattr(batch, "_PARALLEL_MIN", 10)
+    index = RegisterIndex.from_records(_register())
+    one = link_records(_referrals(), index, seed=5, workers=1)
+    two = link_records(_referrals(), index, seed=5, workers=2)
+    assert one.rows == two.rows
+    assert one.model == two.model
+
+
+def test_a_tiny_register_still_links_a_clear_match(tmp_path: Path) -> None:
+    left, right, out = tmp_path / "left.csv", tmp_path / "right.csv", tmp_path / "pairs.csv"
+    left.write_text("id,forename,surname,dob\na,Bill,Smith,2014-03-09\n", encoding="utf-8")
+    right.write_text(
+        "ID , Forename,SURNAME,dob\nr1,William,Smith,09/03/2014\nr2,Kate,Jones,2012-01-01\n",
+        encoding="utf-8",
+    )
+    link_files(left, right, out, seed=1)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert [(r["right_id"], r["decision"]) for r in rows] == [("r1", "link")]

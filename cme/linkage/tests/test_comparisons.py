@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cme.linkage.comparisons import (
@@ -145,6 +145,7 @@ records = st.builds(
 )
 
 
+@settings(deadline=None)
 @given(records, records)
 def test_comparison_is_symmetric(a: PersonRecord, b: PersonRecord) -> None:
     assert compare_records(a, b) == compare_records(b, a)

@@ -79,3 +79,28 @@ def test_stats_count_every_key() -> None:
     stats = index_of([TARGET]).stats()
     assert stats.records == 301
     assert stats.keys["upn"] == 301
+
+
+def test_two_workers_build_the_same_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    import cme.linkage.index as index_module
+
+    monkeypatch.setattr(index_module, "_PARALLEL_MIN_ROWS", 10)
+    records = [TARGET, *filler(60)]
+    columns = {
+        "id": [r.id for r in records],
+        "forename": [r.forename for r in records],
+        "middle_names": [" ".join(r.middle_names) for r in records],
+        "surname": [r.surname for r in records],
+        "former_surname": [";".join(r.former_surnames) for r in records],
+        "dob": [r.dob.isoformat() if r.dob else "" for r in records],
+        "sex": [r.sex for r in records],
+        "postcode": [r.postcode for r in records],
+        "previous_postcodes": [";".join(r.previous_postcodes) for r in records],
+        "address": [r.address for r in records],
+        "upn": [r.upn for r in records],
+        "nhs_number": [r.nhs_number for r in records],
+    }
+    one, _ = RegisterIndex.from_columns(columns, workers=1)
+    two, _ = RegisterIndex.from_columns(columns, workers=2)
+    assert [one.record(i) for i in range(one.size)] == [two.record(i) for i in range(two.size)]
+    assert one.candidates(TARGET) == two.candidates(TARGET)

@@ -60,3 +60,11 @@ def test_summary_names_every_comparison(model: MatchModel) -> None:
 
 def test_filler_is_plausible() -> None:
     assert len({r.surname for r in filler(100)}) > 10
+
+
+def test_describe_change_lists_every_level(model: MatchModel) -> None:
+    from cme.linkage.model import describe_change
+
+    lines = describe_change(model, model)
+    assert len(lines) == 1 + sum(len(c.levels) - 1 for c in COMPARISONS)
+    assert all("(+0.00)" in line for line in lines[1:])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cme.linkage.names import (
@@ -33,6 +33,7 @@ def test_normalise_name(raw: str, expected: str) -> None:
     assert normalise_name(raw) == expected
 
 
+@settings(deadline=None)
 @given(st.text())
 def test_normalise_name_is_idempotent_and_ascii(raw: str) -> None:
     once = normalise_name(raw)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cme.linkage.records import COLUMNS, parse_dob, parse_record
@@ -76,6 +76,7 @@ def test_absent_columns_are_missing() -> None:
     assert warnings == []
 
 
+@settings(deadline=None)
 @given(st.dictionaries(st.sampled_from(COLUMNS), st.text(max_size=30)))
 def test_parse_record_never_raises(raw: dict[str, str]) -> None:
     parse_record(raw)
