@@ -1,0 +1,1 @@
+"""Synthetic data generator for the linkage benchmarks (code only; data goes to bench/results/)."""
