@@ -30,6 +30,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Role]] = {
     ),
     "pupils.view_child_history": frozenset({Role.CME_MANAGER}),
     "pupils.record_safeguarding_referral": LA_CASEWORK_ROLES,
+    # Anyone who can see the child sees that a concern is open; only these read what it says.
+    "pupils.read_welfare_concern": LA_CASEWORK_ROLES,
     "pupils.view_school": frozenset(
         {
             Role.CME_OFFICER,
@@ -46,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "cases.view_case": LA_CASEWORK_ROLES,
     "cases.open_case": LA_CASEWORK_ROLES,
     "cases.change_case": LA_CASEWORK_ROLES,
+    "cases.approve_closure": frozenset({Role.CME_MANAGER}),
     "accounts.manage_users": frozenset({Role.ADMINISTRATOR}),
 }
 

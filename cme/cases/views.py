@@ -72,7 +72,7 @@ def _case_page(
         "close_form": bound.get("close_form") or CloseCaseForm(initial=initial),
         "reopen_form": bound.get("reopen_form") or ReopenCaseForm(initial=initial),
         "can_change": request.user.has_perm("cases.change_case"),
-        "is_manager": getattr(request.user, "role", "") == "cme_manager",
+        "can_approve_closure": request.user.has_perm("cases.approve_closure"),
         "restored": restored,
         "enquiries": services.case_enquiries(case=case),
         "welfare": pupil_selectors.welfare_flag(user=request.user, child_id=case.child_id),

@@ -17,9 +17,6 @@ from cme.audit.models import AuditEvent
 
 from .models import Child, WelfareConcern
 
-# Roles that read what a concern says; everyone who can see the child sees that one is open.
-CONCERN_READERS = frozenset({Role.CME_OFFICER, Role.CME_MANAGER})
-
 
 class SafeguardingError(ValueError):
     """A safeguarding record that cannot be made as asked; the message says why."""

@@ -164,7 +164,7 @@ def welfare_flag(*, user: Any, child_id: int) -> dict[str, Any]:
             "raised_at"
         )
     )
-    readable = getattr(user, "role", None) in {Role.CME_OFFICER, Role.CME_MANAGER}
+    readable = bool(user.has_perm("pupils.read_welfare_concern"))
     return {
         "awaiting": len(awaiting),
         "concerns": awaiting if readable else [],

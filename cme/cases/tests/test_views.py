@@ -108,3 +108,13 @@ def test_an_officer_records_an_enquiry_and_a_contact_attempt_through_the_pages(
     )
     assert good.status_code == 302
     assert "No answer" in client.get(f"/cases/{case.pk}/").content.decode()
+
+
+def test_only_a_manager_is_offered_to_approve_closing_with_enquiries_outstanding(
+    client: Client, cme_officer: User, cme_manager: User
+) -> None:
+    case = OpenCaseFactory.create()
+    client.force_login(cme_officer)
+    assert "I approve closing" not in client.get(f"/cases/{case.pk}/").content.decode()
+    client.force_login(cme_manager)
+    assert "I approve closing" in client.get(f"/cases/{case.pk}/").content.decode()
