@@ -116,7 +116,7 @@ def _read_header(reader: Iterator[list[str]], name: str) -> list[str]:
 def _read_columns(reader: Iterator[list[str]], name: str, width: int) -> list[list[str]]:
     """Rows in chunks, turned into columns by zip (far faster than field by field)."""
     columns: list[list[str]] = [[] for _ in range(width)]
-    record = 1
+    record = 0
     while chunk := list(itertools.islice(reader, _CHUNK)):
         kept = [row for row in chunk if row and (len(row) > 1 or row[0].strip() or width == 1)]
         for offset, row in enumerate(kept):
