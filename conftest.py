@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import factory
 import pytest
 
@@ -23,6 +25,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker("postgresql_only")]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_match_register() -> Iterator[None]:
+    """Each test's database starts empty, so no process-wide register may outlive a test."""
+    from cme.matching.register import LIVE_REGISTER
+
+    LIVE_REGISTER.clear()
+    yield
+    LIVE_REGISTER.clear()
 
 
 @pytest.fixture

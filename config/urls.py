@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("cme.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("cme.pupils.urls")),
+    path("", include("cme.matching.urls")),
     path("", include("cme.referrals.urls")),
     path("", include("cme.cases.urls")),
     path("admin/", admin.site.urls),

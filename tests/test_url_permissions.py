@@ -18,9 +18,12 @@ from cme.accounts.models import User
 from cme.cases.categories import CaseCategory
 from cme.cases.services import case_enquiries, move_case, open_case
 from cme.cases.workflow import CaseStatus
+from cme.matching.models import IdentityMatch
+from cme.matching.services import match_notification
+from cme.pupils.merging import merge_children
 from cme.pupils.models import School
 from cme.pupils.safeguarding import raise_welfare_concern
-from cme.pupils.tests.factories import pupil_at
+from cme.pupils.tests.factories import ChildFactory, pupil_at
 from cme.referrals.staff_referrals import attach_original
 from cme.referrals.tests.factories import ReceivedReferralFactory
 
@@ -29,11 +32,14 @@ PROTECTED: dict[str, str | None] = {
     "home": None,
     "web:keep_alive": None,
     "accounts:sign_out": None,
-    "pupils:child_list": "pupils.view_child",
+    "matching:find_child": "pupils.view_child",
     "pupils:child_detail": "pupils.view_child",
     "pupils:child_history": "pupils.view_child_history",
     "pupils:raise_concern": "pupils.view_child",
     "pupils:record_safeguarding_referral": "pupils.record_safeguarding_referral",
+    "pupils:merge_child": "pupils.merge_children",
+    "pupils:confirm_merge": "pupils.merge_children",
+    "pupils:undo_merge": "pupils.merge_children",
     "pupils:school_list": "pupils.view_school",
     "pupils:school_detail": "pupils.view_school",
     "referrals:inbox": "referrals.triage_referral",
@@ -49,6 +55,8 @@ PROTECTED: dict[str, str | None] = {
     "cases:reopen_case": "cases.change_case",
     "cases:update_enquiry": "cases.change_case",
     "cases:record_contact_attempt": "cases.change_case",
+    "matching:review_queue": "matching.review_match",
+    "matching:match_detail": "matching.review_match",
 }
 
 # Views that answer without signing in (docs/interfaces.md "Public pages").
@@ -138,17 +146,29 @@ def objects(db: None, school: School) -> dict[str, int]:
     case = move_case(actor=None, case=case, to=CaseStatus.LOCATING)  # starts the enquiries
     enquiry = case_enquiries(case=case)[0]
     concern = raise_welfare_concern(actor=None, child=child, concern="Bruise on arm")
+    duplicate = ChildFactory.create()  # a record the child's could be merged with
+    merge = merge_children(
+        actor=None, survivor=child, duplicate=ChildFactory.create(), reason="Same child"
+    )
     referral = ReceivedReferralFactory.create()
     original = attach_original(
         actor=None,
         referral=referral,
         upload=SimpleUploadedFile("letter.pdf", b"%PDF-1.7 synthetic letter"),
     )
+    match = match_notification(
+        source=IdentityMatch.Source.REFERRAL,
+        reference=referral.reference,
+        details={"forename": child.forename, "surname": child.surname},
+    )
     return {
+        "match_id": match.pk,
         "enquiry_id": enquiry.pk,
         "concern_id": concern.pk,
         "original_id": original.pk,
         "child_id": child.pk,
+        "duplicate_id": duplicate.pk,
+        "merge_id": merge.pk,
         "school_id": school.pk,
         "case_id": case.pk,
         "referral_id": referral.pk,

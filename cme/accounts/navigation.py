@@ -19,7 +19,8 @@ NAVIGATION: tuple[NavigationItem, ...] = (
     NavigationItem("Home", "home", None),
     NavigationItem("Referrals", "referrals:inbox", "referrals.triage_referral"),
     NavigationItem("Cases", "cases:case_list", "cases.view_case"),
-    NavigationItem("Children", "pupils:child_list", "pupils.view_child"),
+    NavigationItem("Matches", "matching:review_queue", "matching.review_match"),
+    NavigationItem("Children", "matching:find_child", "pupils.view_child"),
     NavigationItem("Schools", "pupils:school_list", "pupils.view_school"),
     NavigationItem("Administration", "admin:index", "accounts.manage_users"),
 )

@@ -29,6 +29,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Role]] = {
         }
     ),
     "pupils.view_child_history": frozenset({Role.CME_MANAGER}),
+    # Merge two records of the same child, and undo a merge.
+    "pupils.merge_children": frozenset({Role.CME_MANAGER}),
     "pupils.record_safeguarding_referral": LA_CASEWORK_ROLES,
     # Anyone who can see the child sees that a concern is open; only these read what it says.
     "pupils.read_welfare_concern": LA_CASEWORK_ROLES,
@@ -45,6 +47,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Role]] = {
     ),
     "referrals.triage_referral": LA_CASEWORK_ROLES,
     "referrals.record_referral": LA_CASEWORK_ROLES,
+    # Confirm or reject the register children the engine proposes for a notification.
+    "matching.review_match": LA_CASEWORK_ROLES,
     "cases.view_case": LA_CASEWORK_ROLES,
     "cases.open_case": LA_CASEWORK_ROLES,
     "cases.change_case": LA_CASEWORK_ROLES,

@@ -20,6 +20,8 @@ class AuditEvent(models.Model):
     class Kind(models.TextChoices):
         CHILD_CREATED = "child_created", "Child added to the register"
         CHILD_UPDATED = "child_updated", "Child's details changed"
+        CHILD_MERGED = "child_merged", "Duplicate records merged"
+        CHILD_UNMERGED = "child_unmerged", "Merge of duplicate records undone"
         ENROLMENT_CREATED = "enrolment_created", "Enrolment recorded"
         ENROLMENT_UPDATED = "enrolment_updated", "Enrolment changed"
         ADDRESS_RECORDED = "address_recorded", "Address recorded"
@@ -38,6 +40,10 @@ class AuditEvent(models.Model):
         WELFARE_CONCERN_RAISED = "welfare_concern", "Welfare concern raised"
         SAFEGUARDING_REFERRAL_RECORDED = "safeguarding_referral", "Safeguarding referral recorded"
         CONTACT_ATTEMPT_RECORDED = "contact_attempt", "Contact attempt recorded"
+        IDENTITY_MATCHED = "identity_matched", "Notification matched to the register"
+        MATCH_CONFIRMED = "match_confirmed", "Register match confirmed"
+        MATCH_REJECTED = "match_rejected", "Register match rejected"
+        MATCH_MODEL_TRAINED = "match_model_trained", "Match model retrained"
         USER_CREATED = "user_created", "User account created"
         USER_UPDATED = "user_updated", "User account changed"
 

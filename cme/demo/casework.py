@@ -121,13 +121,18 @@ def generate_demo_casework(*, seed: int, users: list[User], today: datetime.date
         else:
             known = Child.objects.get(pk=known_id)
             forename, surname = known.forename, known.surname
+            if n % 4 == 1:
+                # Referrers often know only an initial: these wait under Matches for an officer.
+                forename = forename[:1]
             dob = known.date_of_birth.isoformat() if known.date_of_birth else ""
         referral = referral_services.receive_referral(
             submission=_submission(forename=forename, surname=surname, dob=dob, rng=rng),
             channel=rng.choice(list(Referral.Channel)),
             received_at=now - datetime.timedelta(hours=rng.randrange(1, 240)),
         )
-        if n >= RECEIVED_REFERRALS:
+        if n < RECEIVED_REFERRALS:
+            triage_services.match_referral(referral=referral)
+        else:
             triage_services.triage_referral(
                 actor=officer, referral=referral, outcome=Referral.Outcome.NOT_CME, note="Demo"
             )

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
-
-
-class ChildSearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search for a child",
-        help_text="Name, UPN, or date of birth as DD/MM/YYYY. For example, Jordan Smith 03/04/2015",
-        max_length=200,
-        required=False,
-        strip=True,
-    )
-
-    def clean_q(self) -> str:
-        value: str = self.cleaned_data["q"]
-        # Control characters can only come from a pasted or crafted request.
-        return "".join(ch for ch in value if ch.isprintable())
 
 
 class WelfareConcernForm(forms.Form):
@@ -55,3 +42,41 @@ class SafeguardingReferralForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class ChooseDuplicateForm(forms.Form):
+    duplicate_id = forms.IntegerField(
+        label="Child ID of the duplicate record",
+        help_text="The number in the record's web address: 1234 in /children/1234/",
+        min_value=1,
+        widget=forms.TextInput,  # GOV.UK: a number that is not an amount is a text input
+        error_messages={
+            "required": "Enter the child ID of the duplicate record",
+            "invalid": "Child ID must be a number, like 1234",
+            "min_value": "Child ID must be a number, like 1234",
+        },
+    )
+
+
+class ConfirmMergeForm(forms.Form):
+    take = forms.MultipleChoiceField(
+        label="Take any of these details from the duplicate record?",
+        help_text="This record keeps its own details unless you select them here.",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label="Why are these records the same child?",
+        help_text="For example, the same child recorded twice with a misspelt surname.",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": "Enter why these records are the same child"},
+    )
+
+    def __init__(self, data: Any = None, *, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["take"]).choices = choices
+
+
+class UndoMergeForm(forms.Form):
+    """No questions: the button confirms. A form so a refusal shows in the error summary."""

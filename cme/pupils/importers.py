@@ -896,6 +896,26 @@ class KnownChild:
         )
 
 
+# A merged record's survivor can itself have been merged since; no real chain is longer.
+_MAX_MERGE_HOPS: Final = 20
+
+
+def survivors_of(child_ids: Sequence[int]) -> dict[int, int]:
+    """The record each merged record's details now live on (following later merges)."""
+    survivors = {child_id: child_id for child_id in child_ids}
+    for _ in range(_MAX_MERGE_HOPS):
+        pending = list(set(survivors.values()))
+        merged = dict(
+            Child.objects.filter(pk__in=pending, merged_into__isnull=False).values_list(
+                "pk", "merged_into_id"
+            )
+        )
+        if not merged:
+            break
+        survivors = {key: merged.get(value, value) for key, value in survivors.items()}
+    return {key: value for key, value in survivors.items() if value != key}
+
+
 class KnownChildren:
     """The children a batch of rows could be about, indexed by UPN, former UPN and birth date."""
 
@@ -908,9 +928,12 @@ class KnownChildren:
     @classmethod
     def load(cls, *, upns: set[str], dates: set[datetime.date]) -> KnownChildren:
         known = cls()
-        rows = Child.objects.filter(
+        wanted = Child.objects.filter(
             Q(upn__in=upns) | Q(former_upn__in=upns) | Q(date_of_birth__in=dates)
-        ).values_list("id", "forename", "surname", "date_of_birth", "upn", "former_upn")
+        )
+        rows = wanted.filter(merged_into__isnull=True).values_list(
+            "id", "forename", "surname", "date_of_birth", "upn", "former_upn"
+        )
         for child_id, forename, surname, dob, upn, former_upn in rows:
             known.add(
                 KnownChild(
@@ -922,7 +945,22 @@ class KnownChildren:
                     former_upn=former_upn,
                 )
             )
+        known.add_merged(
+            list(wanted.filter(merged_into__isnull=False).values_list("id", "upn", "former_upn"))
+        )
         return known
+
+    def add_merged(self, merged: list[tuple[int, str, str]]) -> None:
+        """A merged record's UPNs lead to the record it was merged into (never a new child)."""
+        survivors = survivors_of([child_id for child_id, _upn, _former in merged])
+        for child_id, upn, former_upn in merged:
+            survivor = survivors.get(child_id)
+            if survivor is None:
+                continue
+            if upn:
+                self.by_upn.setdefault(upn, survivor)
+            if former_upn:
+                self.by_former_upn[former_upn].add(survivor)
 
     def add(self, child: KnownChild) -> None:
         self.discard(child.id)
@@ -954,6 +992,12 @@ class Recognition:
     child_id: int | None = None
     review_reason: str = ""
     by_former_upn: bool = False
+
+
+# Asked about a row the rules above would add as a new child: the identity-matching engine
+# (cme.matching), given the row's details in its column names and a reference for the row.
+# It answers with a child, a reason for review, or None to add the child.
+Recogniser = Callable[[Mapping[str, str], str], Recognition | None]
 
 
 def _swapped(date: datetime.date) -> datetime.date | None:
@@ -1085,8 +1129,11 @@ class _PupilImport:
         actor: User | None,
         report: ImportReport,
         as_of: datetime.date | None,
+        recogniser: Recogniser | None = None,
     ) -> None:
         self.checked = checked
+        self.recogniser = recogniser
+        self._engine_answers: dict[int, Recognition | None] = {}
         self.actor = actor
         self.report = report
         self.as_of = as_of
@@ -1116,13 +1163,32 @@ class _PupilImport:
             {
                 child_id
                 for row in usable
-                if (child_id := _recognise(row, known).child_id) is not None
+                if (child_id := self._recognise(row, known).child_id) is not None
             }
         )
         for row in rows:
             self._import_row(row, known, loaded)
             self.report.messages.extend(row.messages)
         self._add_pending(known, loaded)
+
+    def _recognise(self, row: _PupilRow, known: KnownChildren) -> Recognition:
+        """A valid UPN decides by the rules; a row without one is put to the engine, unless it
+        is about a child added earlier in this file (not yet in the register the engine
+        reads) or has no date of birth either (it could never be recognised again)."""
+        found = _recognise(row, known)
+        if self.recogniser is None or row.upn or row.date_of_birth is None:
+            return found
+        if found.child_id is not None and found.child_id < 0:
+            return found
+        if row.line not in self._engine_answers:
+            details = _match_details(row)
+            # The same details give the same reference in any file, so an officer's decision
+            # on a reviewed row holds when the file is imported again.
+            reference = (
+                "row-" + hashlib.sha256(repr(sorted(details.items())).encode()).hexdigest()[:32]
+            )
+            self._engine_answers[row.line] = self.recogniser(details, reference)
+        return self._engine_answers[row.line] or Recognition()
 
     def _resolve_schools(self, rows: list[_PupilRow]) -> None:
         wanted = {row.laestab for row in rows if _laestab_well_formed(row.laestab)}
@@ -1158,10 +1224,10 @@ class _PupilImport:
                 self.doubtful_schools.add(row.school.pk)
             return
         school = row.school
-        found = _recognise(row, known)
+        found = self._recognise(row, known)
         if found.child_id is not None and found.child_id < 0:
             self._add_pending(known, loaded)
-            found = _recognise(row, known)
+            found = self._recognise(row, known)
         if found.review_reason:
             self.report.review += 1
             self.doubtful_schools.add(school.pk)
@@ -1324,6 +1390,22 @@ class _PupilImport:
             )
 
 
+def _match_details(row: _PupilRow) -> dict[str, str]:
+    """A row in the identity-matching engine's column names."""
+    return {
+        "forename": row.forename,
+        "middle_names": row.middle_names,
+        "surname": row.surname,
+        "former_surname": ";".join(row.former_surnames),
+        "dob": row.date_of_birth.isoformat() if row.date_of_birth else "",
+        "sex": row.sex if row.sex in {"M", "F"} else "",
+        "postcode": row.postcode,
+        "address": row.address,
+        "upn": row.upn,
+        "nhs_number": row.nhs_number,
+    }
+
+
 def _recognise(row: _PupilRow, known: KnownChildren) -> Recognition:
     return find_existing_child(
         upn=row.upn,
@@ -1406,9 +1488,11 @@ def import_pupils_file(
     full_roll: bool = False,
     as_of: datetime.date | None = None,
     progress: Progress | None = None,
+    recogniser: Recogniser | None = None,
 ) -> ImportReport:
     """Import a pupil roll file: recognise or create each child, record their address and
-    enrolment. With `full_roll`, the file is each listed school's whole roll on `as_of`, and
+    enrolment. `recogniser` (the identity-matching engine) is asked about each row without a
+    valid UPN. With `full_roll`, the file is each listed school's whole roll on `as_of`, and
     pupils on those rolls but absent from the file are taken off them from `as_of`.
 
     Raises `ImportRefused` for a file-level fault, and ValueError if `full_roll` and `as_of`
@@ -1421,7 +1505,9 @@ def import_pupils_file(
     checked = _check_file(Path(path), _PUPILS)
     report = ImportReport()
     report.messages.extend(checked.ignored)
-    run = _PupilImport(checked=checked, actor=actor, report=report, as_of=as_of)
+    run = _PupilImport(
+        checked=checked, actor=actor, report=report, as_of=as_of, recogniser=recogniser
+    )
     done = 0
     with transaction.atomic():
         for batch in _batches(_data_rows(checked), BATCH_SIZE):

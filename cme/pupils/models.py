@@ -155,8 +155,19 @@ class Child(models.Model):
     household = models.ForeignKey(
         Household, null=True, blank=True, on_delete=models.SET_NULL, related_name="children"
     )
+    # Set when this record was found to be a duplicate and merged into another: the record is
+    # kept (so the merge can be undone) but every list, search and match leaves it out.
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_children",
+        help_text="The record this duplicate was merged into",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: the identity-matching register finds the children changed since a moment by it.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     class Meta:
         verbose_name_plural = "children"
@@ -379,3 +390,56 @@ class WelfareConcern(models.Model):
     @property
     def is_awaiting_referral(self) -> bool:
         return self.referred_at is None
+
+
+class ChildMerge(models.Model):
+    """Two records found to be the same child, merged: every row that pointed at `duplicate`
+    (cases, referrals, addresses, contacts, enrolments, anything added later) was re-pointed
+    at `survivor`, and the duplicate kept with `merged_into` set. `moved` lists exactly those
+    rows, so undoing the merge moves them, and only them, back; `survivor_before` holds the
+    survivor's details that the officer chose to take from the duplicate, as they were, and
+    `duplicate_before` the duplicate's UPN if it was taken (a UPN belongs to one record)."""
+
+    survivor = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="merges_as_survivor")
+    duplicate = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="merges_as_duplicate"
+    )
+    merged_at = models.DateTimeField()
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(max_length=2000)
+    moved = models.JSONField(
+        default=list, blank=True, help_text='Rows re-pointed: [{"model", "field", "pk"}]'
+    )
+    survivor_before = models.JSONField(
+        default=dict, blank=True, help_text="The survivor's details replaced, as they were"
+    )
+    duplicate_before = models.JSONField(
+        default=dict, blank=True, help_text="The duplicate's details released, as they were"
+    )
+    unmerged_at = models.DateTimeField(null=True, blank=True)
+    unmerged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-merged_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(survivor=models.F("duplicate")),
+                name="a_child_is_not_merged_into_itself",
+            ),
+            models.UniqueConstraint(
+                fields=["duplicate"],
+                condition=models.Q(unmerged_at__isnull=True),
+                name="a_duplicate_is_merged_once_at_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Child {self.duplicate_id} merged into {self.survivor_id}"
+
+    @property
+    def is_undone(self) -> bool:
+        return self.unmerged_at is not None

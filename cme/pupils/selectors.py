@@ -7,12 +7,15 @@ search, export and task over children goes through it.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db import models
+from django.db.models import ManyToOneRel, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from cme.accounts.models import Role
 from cme.audit import services as audit
@@ -20,13 +23,19 @@ from cme.audit.models import AccessEvent
 from cme.standards.nhs_number import format_nhs_number, is_valid_nhs_number
 from cme.standards.upn import normalise_upn
 
-from .models import Child, Enrolment, School, VulnerabilityFlag, WelfareConcern
+from .models import Child, ChildMerge, Enrolment, School, VulnerabilityFlag, WelfareConcern
 
 
 def children_visible_to(user: Any) -> QuerySet[Child]:
     """The children `user` may see. A school sees its own pupils (and recent leavers, for
     its deletion returns); the CME team sees everyone; the SEND team children with an EHC
-    plan. Roles whose scope comes from cases or referrals see none until those exist."""
+    plan. Roles whose scope comes from cases or referrals see none until those exist.
+    A record merged into another is left out: the child is the surviving record."""
+    return _children_in_scope(user).filter(merged_into__isnull=True)
+
+
+def _children_in_scope(user: Any) -> QuerySet[Child]:
+    """`children_visible_to`, merged records included."""
     children = Child.objects.all()
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return children.none()
@@ -46,13 +55,29 @@ def children_visible_to(user: Any) -> QuerySet[Child]:
     return children.none()
 
 
-def access_child(*, user: Any, child_id: int, purpose: str = "Viewed the child's record") -> Child:
+def access_child(
+    *,
+    user: Any,
+    child_id: int,
+    purpose: str = "Viewed the child's record",
+    follow_merges: bool = True,
+) -> Child:
     """The child if `user` may see them, else 404 exactly as if they did not exist.
-    The read is recorded in the access log."""
+    The read is recorded in the access log.
+
+    The id of a record merged into another gives the surviving record (check `child.pk`
+    against `child_id`), if `user` may see that one: an old link, bookmark or case note still
+    leads to the child. With `follow_merges=False` a merged record is given as itself, for the
+    pages that merge records and undo merges."""
     try:
-        child = children_visible_to(user).get(pk=child_id)
-    except (Child.DoesNotExist, ValueError, TypeError) as missing:
+        if follow_merges:
+            child = _survivor_visible_to(user, child_id)
+        else:
+            child = _children_in_scope(user).get(pk=child_id)
+    except (Child.DoesNotExist, ValueError, TypeError, OverflowError) as missing:
         raise Http404("No such child") from missing
+    if child.pk != child_id:
+        purpose = f"{purpose} (through merged record {child_id})"
     audit.record_access(
         actor=user,
         action=AccessEvent.Action.VIEW,
@@ -63,11 +88,51 @@ def access_child(*, user: Any, child_id: int, purpose: str = "Viewed the child's
     return child
 
 
-def search_children(*, user: Any, query: str, limit: int = 50) -> list[Child]:
-    """Children matching a name, UPN or date of birth typed by a member of staff.
+# A merged record's survivor can itself be merged later; no real chain is longer than this.
+_MAX_MERGE_HOPS = 20
 
-    Exact UPN first; otherwise every word must match the start of a forename, surname or
-    former surname, or a date of birth written DD/MM/YYYY. The search is logged."""
+
+def _survivor_visible_to(user: Any, child_id: int) -> Child:
+    visible = children_visible_to(user)
+    try:
+        return visible.get(pk=child_id)
+    except Child.DoesNotExist:
+        pass
+    target = child_id
+    for _ in range(_MAX_MERGE_HOPS):
+        survivor_id = (
+            Child.objects.filter(pk=target, merged_into__isnull=False)
+            .values_list("merged_into_id", flat=True)
+            .first()
+        )
+        if survivor_id is None:
+            break
+        found = visible.filter(pk=survivor_id).first()
+        if found is not None:
+            return found
+        target = survivor_id
+    raise Child.DoesNotExist
+
+
+def search_children(*, user: Any, query: str, limit: int = 50) -> list[Child]:
+    """`children_matching_words`, with the search logged."""
+    found = children_matching_words(user=user, query=query, limit=limit)
+    audit.record_access(
+        actor=user,
+        action=AccessEvent.Action.SEARCH,
+        purpose="Searched the pupil register",
+        query=query,
+        result_count=len(found),
+    )
+    return found
+
+
+def children_matching_words(*, user: Any, query: str, limit: int = 50) -> list[Child]:
+    """Children matching a name, UPN or date of birth typed by a member of staff (not logged:
+    the caller logs the search it makes of this).
+
+    Exact UPN (current or former) first; otherwise every word must match the start of a
+    forename, surname or former surname, or a date of birth written DD/MM/YYYY."""
     terms = query.split()
     results: QuerySet[Child] = children_visible_to(user)
     upn = normalise_upn(query)
@@ -86,15 +151,7 @@ def search_children(*, user: Any, query: str, limit: int = 50) -> list[Child]:
                 | Q(former_surnames__icontains=term)
                 | Q(preferred_name__istartswith=term)
             )
-    found = list(results.order_by("surname", "forename", "id")[:limit]) if terms else []
-    audit.record_access(
-        actor=user,
-        action=AccessEvent.Action.SEARCH,
-        purpose="Searched the pupil register",
-        query=query,
-        result_count=len(found),
-    )
-    return found
+    return list(results.order_by("surname", "forename", "id")[:limit]) if terms else []
 
 
 def _parse_date(term: str) -> datetime.date | None:
@@ -130,6 +187,7 @@ def child_record(*, user: Any, child: Child) -> dict[str, Any]:
             if child.household_id
             else Child.objects.none()
         ),
+        "merges": merge_history(child=child),
     }
 
 
@@ -177,3 +235,155 @@ def concern_for_child(*, child: Child, concern_id: int) -> WelfareConcern:
         return WelfareConcern.objects.get(pk=concern_id, child=child)
     except (WelfareConcern.DoesNotExist, ValueError, TypeError) as missing:
         raise Http404("No such concern") from missing
+
+
+# The details that say who a child is: on a merge the officer may take each from the duplicate.
+IDENTIFYING_FIELDS = (
+    "forename",
+    "middle_names",
+    "surname",
+    "former_surnames",
+    "preferred_name",
+    "date_of_birth",
+    "sex",
+    "upn",
+    "former_upn",
+    "nhs_number",
+)
+
+
+@dataclass(frozen=True)
+class ChildRelation:
+    """A foreign key (or one-to-one field) `field`, on `model`, that points at a child."""
+
+    model: type[models.Model]
+    field: models.ForeignKey[Any, Any]
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label
+
+    def rows_of(self, child: Child) -> QuerySet[Any]:
+        """Every row of `model` that belongs to `child`, whatever its default manager hides."""
+        return self.model._base_manager.filter(**{self.field.name: child})
+
+
+def child_relations() -> list[ChildRelation]:
+    """Every foreign key and one-to-one field, in any app, that points at a child: the rows that
+    belong to a child and follow it when records are merged. Hidden relations (`related_name=
+    "+"`, many-to-many tables) are included; the merge's own bookkeeping (`ChildMerge`,
+    `Child.merged_into`) is not."""
+    return [
+        ChildRelation(model=relation.field.model, field=relation.field)
+        for relation in Child._meta.get_fields(include_hidden=True)
+        if isinstance(relation, ManyToOneRel)
+        and relation.field.model is not ChildMerge
+        and not (relation.field.model is Child and relation.field.name == "merged_into")
+    ]
+
+
+@dataclass(frozen=True)
+class RelatedRows:
+    label: str
+    count: int
+
+
+def related_row_counts(*, child: Child) -> list[RelatedRows]:
+    """How many rows of each kind belong to `child` (cases, referrals, addresses …), for the
+    page that confirms a merge."""
+    counts = []
+    for relation in child_relations():
+        count = relation.rows_of(child).count()
+        if count:
+            meta = relation.model._meta
+            label = str(meta.verbose_name if count == 1 else meta.verbose_name_plural)
+            counts.append(RelatedRows(label=label, count=count))
+    return counts
+
+
+def likely_duplicates(*, user: Any, child: Child, limit: int = 10) -> list[Child]:
+    """Other children `user` can see with the same date of birth and surname, or the same UPN
+    or NHS number: the records most likely to be this child again."""
+    same = Q()
+    if child.date_of_birth is not None:
+        same |= Q(date_of_birth=child.date_of_birth, surname__iexact=child.surname)
+    if child.upn:
+        same |= Q(former_upn=child.upn)
+    if child.former_upn:
+        same |= Q(upn=child.former_upn)
+    if child.nhs_number:
+        same |= Q(nhs_number=child.nhs_number)
+    if not same:
+        return []
+    return list(
+        children_visible_to(user)
+        .filter(same)
+        .exclude(pk=child.pk)
+        .order_by("surname", "forename", "id")[:limit]
+    )
+
+
+def merge_history(*, child: Child) -> list[ChildMerge]:
+    """The records merged into `child`, newest first, undone ones included."""
+    return list(
+        ChildMerge.objects.filter(survivor=child).select_related(
+            "duplicate", "merged_by", "unmerged_by"
+        )
+    )
+
+
+def access_merge(*, child: Child, merge_id: int) -> ChildMerge:
+    """One of the merges into `child` (whose access has been checked), else 404."""
+    try:
+        return ChildMerge.objects.select_related("duplicate", "survivor").get(
+            pk=merge_id, survivor=child
+        )
+    except (ChildMerge.DoesNotExist, ValueError, TypeError, OverflowError) as missing:
+        raise Http404("No such merge") from missing
+
+
+@dataclass(frozen=True)
+class FieldComparison:
+    name: str
+    label: str
+    survivor_value: str
+    duplicate_value: str
+
+    @property
+    def differs(self) -> bool:
+        return self.survivor_value != self.duplicate_value
+
+
+def _display(child: Child, name: str) -> str:
+    value = getattr(child, name)
+    if name == "sex":
+        return str(child.get_sex_display())
+    if name == "nhs_number" and is_valid_nhs_number(value):
+        return format_nhs_number(value)
+    if isinstance(value, datetime.date):
+        return date_format(value, "j F Y")
+    return "" if value is None else str(value)
+
+
+def child_field(name: str) -> models.Field[Any, Any]:
+    field = Child._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"Child.{name} is not a field")
+    return field
+
+
+def _sentence_case(label: str) -> str:
+    return label[:1].upper() + label[1:]
+
+
+def merge_comparison(*, survivor: Child, duplicate: Child) -> list[FieldComparison]:
+    """The two records' identifying details side by side, ready to show."""
+    return [
+        FieldComparison(
+            name=name,
+            label=_sentence_case(str(child_field(name).verbose_name)),
+            survivor_value=_display(survivor, name),
+            duplicate_value=_display(duplicate, name),
+        )
+        for name in IDENTIFYING_FIELDS
+    ]

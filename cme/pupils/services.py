@@ -208,6 +208,8 @@ def record_address(
             moved_in=moved_in,
             source=source,
         )
+        # The identity-matching register watches `updated_at` for changes to match against.
+        child.save(update_fields=["updated_at"])
         _address_recorded(
             actor=actor,
             address=address,

@@ -1,4 +1,4 @@
-"""Pupil-register pages: find a child, a child's record and history, schools."""
+"""Pupil-register pages: a child's record and history, merging duplicates, schools."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
@@ -15,24 +15,27 @@ from cme.audit import selectors as audit_selectors
 from cme.web import drafts
 from cme.web.domain_errors import domain_errors_to
 
-from . import safeguarding, selectors
-from .forms import ChildSearchForm, SafeguardingReferralForm, WelfareConcernForm
-
-
-@require_GET
-@permission_required("pupils.view_child", raise_exception=True)
-def child_list(request: HttpRequest) -> HttpResponse:
-    form = ChildSearchForm(request.GET or None)
-    results = None
-    if form.is_bound and form.is_valid() and form.cleaned_data["q"]:
-        results = selectors.search_children(user=request.user, query=form.cleaned_data["q"])
-    return render(request, "pupils/child_list.html", {"form": form, "results": results})
+from . import merging, safeguarding, selectors
+from .forms import (
+    ChooseDuplicateForm,
+    ConfirmMergeForm,
+    SafeguardingReferralForm,
+    UndoMergeForm,
+    WelfareConcernForm,
+)
 
 
 @require_GET
 @permission_required("pupils.view_child", raise_exception=True)
 def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
     child = selectors.access_child(user=request.user, child_id=child_id)
+    if child.pk != child_id:
+        messages.info(
+            request,
+            f"This record (child ID {child_id}) was merged into {child.full_name}'s record "
+            f"(child ID {child.pk}), shown here.",
+        )
+        return redirect("pupils:child_detail", child_id=child.pk)
     record = selectors.child_record(user=request.user, child=child)
     return render(
         request,
@@ -41,6 +44,7 @@ def child_detail(request: HttpRequest, child_id: int) -> HttpResponse:
             **record,
             "can_see_history": request.user.has_perm("pupils.view_child_history"),
             "can_open_case": request.user.has_perm("cases.open_case"),
+            "can_merge": request.user.has_perm("pupils.merge_children"),
             "welfare": selectors.welfare_flag(user=request.user, child_id=child.pk),
         },
     )
@@ -127,3 +131,118 @@ def record_referral(request: HttpRequest, child_id: int, concern_id: int) -> Htt
     return render(
         request, "pupils/record_referral.html", {"child": child, "concern": concern, "form": form}
     )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("pupils.merge_children", raise_exception=True)
+def merge_child(request: HttpRequest, child_id: int) -> HttpResponse:
+    """Merge a duplicate into this record, step 1: which record is the duplicate."""
+    child = selectors.access_child(
+        user=request.user,
+        child_id=child_id,
+        purpose="Finding a duplicate record to merge into this one",
+        follow_merges=False,
+    )
+    form = ChooseDuplicateForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            duplicate = selectors.access_child(
+                user=request.user,
+                child_id=form.cleaned_data["duplicate_id"],
+                purpose="Checking a possible duplicate record",
+                follow_merges=False,
+            )
+        except Http404:
+            form.add_error("duplicate_id", "There is no child record with that ID")
+        else:
+            with domain_errors_to(form, merging.MergeError):
+                merging.check_merge(survivor=child, duplicate=duplicate)
+                return redirect(
+                    "pupils:confirm_merge", child_id=child.pk, duplicate_id=duplicate.pk
+                )
+    return render(
+        request,
+        "pupils/merge_child.html",
+        {
+            "child": child,
+            "form": form,
+            "candidates": selectors.likely_duplicates(user=request.user, child=child),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("pupils.merge_children", raise_exception=True)
+def confirm_merge(request: HttpRequest, child_id: int, duplicate_id: int) -> HttpResponse:
+    """Merge a duplicate into this record, step 2: the two side by side, which details to take,
+    and why."""
+    child = selectors.access_child(
+        user=request.user,
+        child_id=child_id,
+        purpose="Merging a duplicate record into this one",
+        follow_merges=False,
+    )
+    duplicate = selectors.access_child(
+        user=request.user,
+        child_id=duplicate_id,
+        purpose="Merging this record into another",
+        follow_merges=False,
+    )
+    comparison = selectors.merge_comparison(survivor=child, duplicate=duplicate)
+    form = ConfirmMergeForm(
+        request.POST if request.method == "POST" else None,
+        choices=[
+            (row.name, f"{row.label}: {row.duplicate_value}")
+            for row in comparison
+            if row.differs and row.duplicate_value
+        ],
+    )
+    with domain_errors_to(form, merging.MergeError):
+        merging.check_merge(survivor=child, duplicate=duplicate)
+        if request.method == "POST" and form.is_valid():
+            merge = merging.merge_children(
+                actor=request.user,
+                survivor=child,
+                duplicate=duplicate,
+                reason=form.cleaned_data["reason"],
+                take_from_duplicate=frozenset(form.cleaned_data["take"]),
+            )
+            messages.success(
+                request,
+                f"Record {duplicate.pk} merged into this record: "
+                f"{len(merge.moved)} linked records moved here.",
+            )
+            return redirect("pupils:child_detail", child_id=child.pk)
+    return render(
+        request,
+        "pupils/confirm_merge.html",
+        {
+            "child": child,
+            "duplicate": duplicate,
+            "comparison": comparison,
+            "child_rows": selectors.related_row_counts(child=child),
+            "duplicate_rows": selectors.related_row_counts(child=duplicate),
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("pupils.merge_children", raise_exception=True)
+def undo_merge(request: HttpRequest, child_id: int, merge_id: int) -> HttpResponse:
+    child = selectors.access_child(
+        user=request.user,
+        child_id=child_id,
+        purpose="Undoing a merge of duplicate records",
+        follow_merges=False,
+    )
+    merge = selectors.access_merge(child=child, merge_id=merge_id)
+    form = UndoMergeForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with domain_errors_to(form, merging.MergeError):
+            merging.unmerge_children(actor=request.user, merge=merge)
+            messages.success(
+                request, f"Merge undone: record {merge.duplicate_id} is a separate record again."
+            )
+            return redirect("pupils:child_detail", child_id=child.pk)
+    return render(request, "pupils/undo_merge.html", {"child": child, "merge": merge, "form": form})

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -19,6 +19,9 @@ from cme.accounts.models import Role
 from cme.audit import services as audit
 from cme.audit.models import AccessEvent
 from cme.cases import selectors as case_selectors
+from cme.matching import selectors as matching_selectors
+from cme.matching.models import IdentityMatch
+from cme.matching.selectors import CandidateView
 from cme.pupils import selectors as pupil_selectors
 from cme.pupils.models import Child
 
@@ -103,35 +106,29 @@ def triage_inbox(*, user: Any, now: datetime.datetime | None = None) -> list[Inb
 
 @dataclass(frozen=True)
 class Candidate:
-    child: Child
-    why: str
+    """A register child the engine proposes for a referral, with what triage needs to know."""
+
+    view: CandidateView
     has_open_case: bool
     on_roll: bool
 
+    @property
+    def child(self) -> Child:
+        return self.view.child
 
-def register_candidates(*, user: Any, referral: Referral) -> list[Candidate]:
-    """Children in the register who may be the referred child: the same valid UPN, or the same
-    name and date of birth. The identity-matching engine (issue 3) replaces this rule."""
-    facts = triage.referred_child(referral.submission)
-    visible = pupil_selectors.children_visible_to(user)
-    found: dict[int, tuple[Child, str]] = {}
-    if facts.upn:
-        for child in visible.filter(Q(upn=facts.upn) | Q(former_upn=facts.upn))[:5]:
-            found[child.pk] = (child, "Same UPN")
-    if facts.date_of_birth and facts.surname:
-        same = visible.filter(
-            date_of_birth=facts.date_of_birth, surname__iexact=facts.surname
-        ).filter(Q(forename__iexact=facts.forename) | Q(preferred_name__iexact=facts.forename))
-        for child in same[:5]:
-            found.setdefault(child.pk, (child, "Same name and date of birth"))
-    if not found:
-        return []
-    ids = list(found)
+
+def register_candidates(*, user: Any, match: IdentityMatch) -> list[Candidate]:
+    """The children the identity-matching engine proposed for the referral, best first, each
+    with whether they have an open case and are on a school roll."""
+    views = matching_selectors.candidates_shown(user=user, match=match)
+    ids = [view.child.pk for view in views]
     open_cases = case_selectors.children_with_open_cases(child_ids=ids)
     on_roll = pupil_selectors.children_on_roll(child_ids=ids)
     return [
-        Candidate(child=child, why=why, has_open_case=pk in open_cases, on_roll=pk in on_roll)
-        for pk, (child, why) in found.items()
+        Candidate(
+            view=view, has_open_case=view.child.pk in open_cases, on_roll=view.child.pk in on_roll
+        )
+        for view in views
     ]
 
 

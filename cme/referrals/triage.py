@@ -30,6 +30,19 @@ class ReferredChild:
     sex: str
     upn: str
     postcode: str
+    address: str = ""
+
+    def match_details(self) -> dict[str, str]:
+        """The facts in the identity-matching engine's column names."""
+        return {
+            "forename": self.forename,
+            "surname": self.surname,
+            "dob": self.date_of_birth.isoformat() if self.date_of_birth else "",
+            "sex": self.sex if self.sex in {"M", "F"} else "",
+            "upn": self.upn,
+            "postcode": self.postcode,
+            "address": self.address,
+        }
 
 
 def _answer(answers: Mapping[str, Any], step: str, question: str) -> str:
@@ -58,6 +71,7 @@ def referred_child(submission: Mapping[str, Any]) -> ReferredChild:
         sex=gender if gender in {"M", "F"} else "U",
         upn=upn.normalised if upn.is_valid else "",  # a bad check letter is no evidence
         postcode=_answer(answers, "address", "postcode").upper(),
+        address=_answer(answers, "address", "address"),
     )
 
 

@@ -14,6 +14,8 @@ from cme.cases import services as case_services
 from cme.cases.categories import CaseCategory
 from cme.cases.models import Case
 from cme.cases.workflow import CaseTransitionError
+from cme.matching import services as matching
+from cme.matching.models import IdentityMatch
 from cme.pupils import services as pupil_services
 from cme.pupils.models import Child
 
@@ -38,6 +40,33 @@ def _child_from_referral(*, actor: Any, referral: Referral) -> Child:
     )
 
 
+def match_referral(*, referral: Referral) -> IdentityMatch:
+    """The referral matched against the register by the identity-matching engine (once)."""
+    return matching.match_notification(
+        source=IdentityMatch.Source.REFERRAL,
+        reference=referral.reference,
+        details=referred_child(referral.submission).match_details(),
+    )
+
+
+def _record_match_decision(*, actor: Any, referral: Referral, child: Child | None) -> None:
+    """The officer's choice of child is their decision on the engine's candidates."""
+    match = IdentityMatch.objects.filter(
+        source=IdentityMatch.Source.REFERRAL, source_reference=referral.reference
+    ).first()
+    if match is None or match.status in {
+        IdentityMatch.Status.CONFIRMED,
+        IdentityMatch.Status.REJECTED,
+    }:
+        return
+    proposed = {candidate["child_id"] for candidate in match.candidates}
+    note = f"Triage of referral {referral.reference}"
+    if child is not None and child.pk in proposed:
+        matching.confirm_match(actor=actor, match=match, child_id=child.pk, note=note)
+    elif proposed:
+        matching.reject_match(actor=actor, match=match, note=note)
+
+
 def triage_referral(
     *,
     actor: Any,
@@ -52,6 +81,7 @@ def triage_referral(
         current = Referral.objects.select_for_update().get(pk=referral.pk)
         if current.status == Referral.Status.TRIAGED:
             raise TriageError(f"Referral {current.reference} has already been triaged.")
+        _record_match_decision(actor=actor, referral=current, child=child)
         case: Case | None = None
         if outcome == Referral.Outcome.CASE_OPENED:
             child = child or _child_from_referral(actor=actor, referral=current)

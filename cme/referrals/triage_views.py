@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from cme.web import drafts
 from cme.web.domain_errors import domain_errors_to
 
-from . import journey, selectors, staff_referrals, triage, triage_services
+from . import journey, selectors, staff_referrals, tasks, triage, triage_services
 from .models import Referral
 from .staff_forms import StaffReferralForm
 from .triage_forms import NO_MATCH, TriageForm
@@ -35,7 +35,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @permission_required("referrals.triage_referral", raise_exception=True)
 def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     referral = selectors.access_referral(user=request.user, referral_id=referral_id)
-    candidates = selectors.register_candidates(user=request.user, referral=referral)
+    match = triage_services.match_referral(referral=referral)
+    candidates = selectors.register_candidates(user=request.user, match=match)
     by_id = {str(c.child.pk): c for c in candidates}
     choices = [
         (
@@ -46,7 +47,8 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         )
         for key, c in by_id.items()
     ]
-    best = candidates[0] if len(candidates) == 1 else None
+    # Only an automatic link is chosen in advance: a doubtful match is the officer's call.
+    best = candidates[0] if candidates and candidates[0].view.decision == "link" else None
     suggestion = triage.suggested_outcome(
         matched=best is not None,
         has_open_case=bool(best and best.has_open_case),
@@ -57,7 +59,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
         candidates=choices,
         initial={
             "outcome": suggestion.value,
-            "child": str(best.child.pk) if best else NO_MATCH,
+            "child": str(best.child.pk) if best else (None if candidates else NO_MATCH),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -82,6 +84,7 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
                 referral.submission.get("answers", {}), with_changes=False
             ),
             "candidates": candidates,
+            "match": match,
             "originals": list(referral.originals.all()),
             "suggestion": suggestion,
             "form": form,
@@ -115,6 +118,7 @@ def record_referral(request: HttpRequest) -> HttpResponse:
             answers=form.answers(),
             original=form.cleaned_data["original"],
         )
+        tasks.match_referral.enqueue(referral.pk)
         messages.success(request, f"Referral {referral.reference} recorded")
         return redirect("referrals:referral_detail", referral_id=referral.pk)
     return render(

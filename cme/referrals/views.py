@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
-from . import components, journey, selectors, services
+from . import components, journey, selectors, services, tasks
 from .forms import HONEYPOT_FIELD, AddAnotherParentForm, ParentForm
 from .models import Referral, ReferralDraft
 
@@ -311,6 +311,7 @@ def check_answers(request: HttpRequest) -> HttpResponse:
         except services.IncompleteReferralError as error:
             problems = error.problems
         else:
+            tasks.match_referral.enqueue(referral.pk)
             _remember_sent(request, referral)
             return redirect("referrals:confirmation")
     return _render(

@@ -16,6 +16,8 @@ from cme.accounts.tests.factories import DEFAULT_PASSWORD
 from cme.cases.categories import CaseCategory
 from cme.cases.services import move_case, open_case
 from cme.cases.workflow import CaseStatus
+from cme.matching.models import IdentityMatch
+from cme.matching.services import match_notification
 from cme.pupils.models import Child, School
 from cme.pupils.tests.factories import pupil_at
 from cme.referrals.tests.factories import ReceivedReferralFactory
@@ -255,4 +257,27 @@ def test_a_welfare_concern_flag_and_its_pages_are_accessible(
     expect(page.get_by_role("region", name="Welfare concern")).to_be_visible()
     assert_no_axe_violations(page)
     page.get_by_role("link", name="Record the referral to children's social care").click()
+    assert_no_axe_violations(page)
+
+
+def test_matches_to_check_and_a_match_with_its_explanations_are_accessible(
+    page: Page, sign_in: SignIn, cme_officer: User, school: School
+) -> None:
+    birthday = datetime.date(2016, 9, 1)
+    for forename in ("Ruby", "Rosa"):
+        pupil_at(school, forename=forename, surname="Ashdown-Cole", date_of_birth=birthday)
+    match = match_notification(
+        source=IdentityMatch.Source.SCHOOL_RETURN,
+        reference="RET-1",
+        details={"surname": "Ashdown-Cole", "dob": birthday.isoformat()},
+    )
+    sign_in(cme_officer)
+    page.goto("/matches/")
+    expect(page.get_by_role("link", name="RET-1")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.goto(f"/matches/{match.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Which child is RET-1 about?")
+    for summary in page.locator(".govuk-details__summary").all():
+        summary.click()
+    expect(page.get_by_role("table").first).to_be_visible()
     assert_no_axe_violations(page)

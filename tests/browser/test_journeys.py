@@ -13,6 +13,7 @@ from pytest_django.fixtures import Settings
 from cme.accounts.models import User
 from cme.accounts.tests.factories import DEFAULT_PASSWORD, DEMO_TOTP_SECRET
 from cme.pupils.models import Child, School
+from cme.pupils.tests.factories import pupil_at
 
 from .accessibility import assert_no_axe_violations
 from .pages import (
@@ -230,3 +231,16 @@ def test_the_sign_in_page_offers_a_password_reset_once_and_not_in_the_hint(page:
     signin = SignInPage.open(page)
     expect(page.locator('a[href="/accounts/password/reset/"]')).to_have_count(1)
     expect(signin.password).not_to_have_accessible_description(re.compile("password", re.I))
+
+
+def test_results_appear_as_the_officer_types_and_the_address_keeps_the_search(
+    page: Page, sign_in: SignIn, cme_officer: User, school: School
+) -> None:
+    pupil_at(school, forename="William", surname="Hartley")
+    sign_in(cme_officer)
+    finder = FindAChildPage.open(page)
+    finder.search_box.press_sequentially("Bill Hartley")
+    expect(finder.results_heading).to_have_text("1 child found")
+    expect(finder.result_link("William Hartley")).to_be_visible()
+    expect(page.get_by_role("status")).to_have_text("1 child found")
+    expect(page).to_have_url(re.compile(r"/children/\?q=Bill\+Hartley$"))

@@ -11,9 +11,10 @@ import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
+from cme.matching.management.commands import import_pupils
 from cme.pupils import importers, services
 from cme.pupils.management import import_command
-from cme.pupils.management.commands import import_pupils, import_schools
+from cme.pupils.management.commands import import_schools
 from cme.pupils.models import Child, Enrolment, School
 from cme.pupils.tests.test_importers import (
     GIAS_HEADER,

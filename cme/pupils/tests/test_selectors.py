@@ -10,8 +10,8 @@ from django.http import Http404
 
 from cme.accounts.models import User
 from cme.audit.models import AccessEvent
-from cme.pupils import selectors
-from cme.pupils.models import School
+from cme.pupils import merging, selectors
+from cme.pupils.models import Child, School
 from cme.pupils.tests.factories import (
     ChildFactory,
     ChildWithEhcPlanFactory,
@@ -120,3 +120,65 @@ def test_siblings_shown_are_only_those_the_user_may_see(
     record = selectors.child_record(user=school_user, child=child)
     assert record["siblings"] == [sibling_here]
     assert sibling_elsewhere not in record["siblings"]
+
+
+def _merged(survivor: Child, duplicate: Child) -> Child:
+    merging.merge_children(actor=None, survivor=survivor, duplicate=duplicate, reason="Same")
+    duplicate.refresh_from_db()
+    return duplicate
+
+
+def test_a_merged_record_is_left_out_of_lists_and_searches(cme_officer: User) -> None:
+    survivor = ChildFactory.create(surname="Okafor")
+    duplicate = _merged(survivor, ChildFactory.create(surname="Okafor"))
+    assert list(selectors.children_visible_to(cme_officer)) == [survivor]
+    found = selectors.search_children(user=cme_officer, query="Okafor")
+    assert found == [survivor]
+    assert duplicate not in selectors.likely_duplicates(user=cme_officer, child=survivor)
+
+
+def test_a_merged_records_id_leads_to_the_survivor_and_the_read_is_logged_on_it(
+    school_user: User, school: School
+) -> None:
+    survivor = pupil_at(school)
+    duplicate = _merged(survivor, ChildFactory.create())
+    child = selectors.access_child(user=school_user, child_id=duplicate.pk)
+    assert child == survivor
+    access = AccessEvent.objects.get(actor=school_user)
+    assert access.child_id == survivor.pk
+    assert f"through merged record {duplicate.pk}" in access.purpose
+
+
+def test_a_merged_records_id_is_404_to_whoever_cannot_see_the_survivor(
+    school_user_other_school: User, school: School
+) -> None:
+    duplicate = _merged(pupil_at(school), ChildFactory.create())
+    with pytest.raises(Http404):
+        selectors.access_child(user=school_user_other_school, child_id=duplicate.pk)
+
+
+def test_a_record_merged_twice_over_leads_to_the_last_survivor(cme_officer: User) -> None:
+    first, second, third = (ChildFactory.create() for _ in range(3))
+    _merged(second, first)
+    _merged(third, second)
+    assert selectors.access_child(user=cme_officer, child_id=first.pk) == third
+
+
+def test_the_merge_pages_see_a_merged_record_as_itself(cme_manager: User) -> None:
+    duplicate = _merged(ChildFactory.create(), ChildFactory.create())
+    child = selectors.access_child(user=cme_manager, child_id=duplicate.pk, follow_merges=False)
+    assert child == duplicate
+
+
+def test_likely_duplicates_share_surname_and_birth_date_or_an_identifier(
+    cme_officer: User,
+) -> None:
+    born = datetime.date(2015, 4, 3)
+    child = ChildFactory.create(surname="Nowak", date_of_birth=born)
+    same_name_and_birth = ChildFactory.create(surname="NOWAK", date_of_birth=born)
+    same_nhs_number = ChildFactory.create(nhs_number=child.nhs_number)
+    ChildFactory.create(surname="Nowak", date_of_birth=datetime.date(2016, 4, 3))
+    assert set(selectors.likely_duplicates(user=cme_officer, child=child)) == {
+        same_name_and_birth,
+        same_nhs_number,
+    }

@@ -37,7 +37,7 @@ def test_search_finds_a_child_by_name_and_logs_the_search(
 ) -> None:
     pupil_at(school, forename="Katarzyna", surname="Nowak-Kowalska")
     client.force_login(cme_officer)
-    response = client.get("/children/", {"q": "nowak"})
+    response = client.get("/children/", {"q": "nowak"})  # find a child (cme.matching)
     assert "Nowak-Kowalska" in response.content.decode()
     assert (
         AccessEvent.objects.filter(action=AccessEvent.Action.SEARCH, result_count=1).exists()

@@ -12,9 +12,10 @@ from cme.accounts.models import User
 from cme.audit.models import AuditEvent
 from cme.cases.models import Case
 from cme.cases.workflow import CaseStatus
+from cme.matching.models import IdentityMatch
 from cme.pupils.models import School
 from cme.pupils.tests.factories import ChildFactory, pupil_at
-from cme.referrals import selectors, triage, triage_services
+from cme.referrals import selectors, tasks, triage, triage_services
 from cme.referrals.models import Referral
 from cme.referrals.tests.factories import ReceivedReferralFactory
 
@@ -72,8 +73,10 @@ def test_a_known_child_on_roll_is_found_and_confirm_with_school_suggested(
 ) -> None:
     child = pupil_at(school, **ZOE)
     referral = ReceivedReferralFactory.create()
-    candidates = selectors.register_candidates(user=cme_officer, referral=referral)
+    match = triage_services.match_referral(referral=referral)
+    candidates = selectors.register_candidates(user=cme_officer, match=match)
     assert [c.child for c in candidates] == [child]
+    assert candidates[0].view.decision == "link"
     client.force_login(cme_officer)
     page = client.get(f"/referrals/{referral.pk}/").content.decode()
     assert "Suggested: <strong>On a roll: confirm attendance with the school</strong>" in page
@@ -143,3 +146,48 @@ def test_the_inbox_shows_overdue_referrals(client: Client, cme_officer: User) ->
     page = client.get("/referrals/").content.decode()
     assert "Overdue" in page
     assert "Zoë O&#39;Neill" in page
+
+
+def test_the_page_explains_each_candidate_field_by_field(
+    client: Client, cme_officer: User, school: School
+) -> None:
+    pupil_at(school, **ZOE)
+    referral = ReceivedReferralFactory.create()
+    client.force_login(cme_officer)
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Why this score" in page
+    assert "Starting point" in page
+    assert "Linked automatically" in page
+
+
+def test_choosing_the_proposed_child_confirms_the_match_and_none_rejects_it(
+    cme_officer: User, school: School
+) -> None:
+    child = pupil_at(school, **ZOE)
+    confirmed = ReceivedReferralFactory.create()
+    rejected = ReceivedReferralFactory.create()
+    for referral in (confirmed, rejected):
+        triage_services.match_referral(referral=referral)
+    triage_services.triage_referral(
+        actor=cme_officer,
+        referral=confirmed,
+        outcome=Referral.Outcome.CONFIRM_WITH_SCHOOL,
+        child=child,
+    )
+    triage_services.triage_referral(
+        actor=cme_officer, referral=rejected, outcome=Referral.Outcome.CASE_OPENED
+    )
+    assert triage_services.match_referral(referral=confirmed).status == "confirmed"
+    assert triage_services.match_referral(referral=rejected).status == "rejected"
+    kinds = set(AuditEvent.objects.values_list("kind", flat=True))
+    assert {AuditEvent.Kind.MATCH_CONFIRMED, AuditEvent.Kind.MATCH_REJECTED} <= kinds
+
+
+def test_a_referral_is_matched_in_the_background_when_it_arrives(
+    cme_officer: User, school: School
+) -> None:
+    child = pupil_at(school, **ZOE)
+    referral = ReceivedReferralFactory.create()
+    tasks.match_referral.enqueue(referral.pk)  # the test settings run tasks at once
+    match = IdentityMatch.objects.get(source_reference=referral.reference)
+    assert (match.status, match.child_id) == ("linked", child.pk)

@@ -1,4 +1,8 @@
-"""`manage.py import_pupils FILE.csv [--full-roll --as-of YYYY-MM-DD]`: load a pupil roll."""
+"""`manage.py import_pupils FILE.csv [--full-roll --as-of YYYY-MM-DD]`: load a pupil roll.
+
+Lives in the matching app because a pupil without a known UPN is recognised by the
+identity-matching engine, which sits above the pupil register.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ from typing import Any
 from django.core.management.base import CommandParser
 from django.utils import timezone
 
+from cme.matching.services import recognise_pupil
 from cme.pupils.importers import PUPIL_COLUMNS, PUPIL_OPTIONAL_COLUMNS, import_pupils_file
 from cme.pupils.management.import_command import ImportCommand
 
@@ -39,13 +44,20 @@ Values:
   missing.
 
 Recognising the child:
-  A valid UPN decides (also when it is a child's former UPN). Otherwise exactly one child with
-  the same forename, surname and date of birth (case and accents ignored) is that child.
-  Several such children, or a near miss (same surname and date of birth but another forename;
-  same names with day and month of birth swapped), count as review: nothing is written for
-  the row, the message is "line L: sent to review: <why>", and the row is kept with the import
-  run for an officer. A row with neither a valid UPN nor a date of birth also goes to review.
-  Otherwise a new child is added.
+  A valid UPN decides (also when it is a child's former UPN, and when it is the UPN of a
+  record since merged into another: then it is that other record). With a valid UPN the
+  register does not know, exactly one child with the same forename, surname and date of
+  birth (case and accents ignored) and no UPN of their own is that child; several such
+  children, or a near miss (same surname and date of birth but another forename; same names
+  with day and month of birth swapped) count as review; otherwise a new child is added.
+  A row without a valid UPN is put to the identity-matching engine (nicknames, spelling
+  variants, swapped names and dates, old postcodes): a strong, clear match is that child; a
+  doubtful one counts as review and waits under Matches for an officer, whose decision holds
+  when the file is imported again; no likely match adds a new child. (A row about a child
+  added earlier in the same file is recognised by the same name and date of birth.)
+  A review row writes nothing; its message is "line L: sent to review: <why>", and the row
+  is kept with the import run. A row with neither a valid UPN nor a date of birth also goes
+  to review.
 
 Writing:
   Only non-blank values change a child: a blank never erases what is stored, U never replaces
@@ -82,7 +94,11 @@ Writing:
         as_of = self._as_of(options["as_of"], full_roll=full_roll)
         self.run_import(
             lambda progress: import_pupils_file(
-                path=path, full_roll=full_roll, as_of=as_of, progress=progress
+                path=path,
+                full_roll=full_roll,
+                as_of=as_of,
+                progress=progress,
+                recogniser=recognise_pupil,
             ),
             file_name=path.name,
         )

@@ -1,0 +1,18 @@
+"""Background work on referrals, run by the django-tasks worker (`manage.py db_worker`)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+from . import triage_services
+from .models import Referral
+
+
+@task()
+def match_referral(referral_id: int) -> str:
+    """Match a newly received referral against the register, so that the triage inbox and
+    the review queue show its candidates without waiting for an officer to open it."""
+    referral = Referral.objects.filter(pk=referral_id).first()
+    if referral is None:
+        return "gone"
+    return triage_services.match_referral(referral=referral).status
