@@ -24,5 +24,8 @@ urlpatterns = [
     path("", include("cme.matching.urls")),
     path("", include("cme.referrals.urls")),
     path("", include("cme.cases.urls")),
+    path("", include("cme.attendance.urls")),
+    path("", include("cme.transfers.urls")),
+    path("", include("cme.returns.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -59,8 +59,11 @@ INSTALLED_APPS = [
     "cme.audit",
     "cme.accounts",
     "cme.pupils",
+    "cme.attendance",
     "cme.matching",
+    "cme.transfers",
     "cme.referrals",
+    "cme.returns",
     "cme.cases",
     "cme.demo",
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ReturnsConfig(AppConfig):
+    name = "cme.returns"
+    label = "returns"
+    verbose_name = "School returns"
