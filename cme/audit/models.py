@@ -31,6 +31,8 @@ class AuditEvent(models.Model):
         FILE_IMPORTED = "file_imported", "File imported"
         REFERRAL_RECEIVED = "referral_received", "Referral received"
         REFERRAL_TRIAGED = "referral_triaged", "Referral triaged"
+        REFERRAL_ACKNOWLEDGED = "referral_acknowledged", "Referrer emailed the reference"
+        REFERRAL_ACKNOWLEDGEMENT_FAILED = "referral_ack_failed", "Referrer's email not sent"
         CASE_OPENED = "case_opened", "Case opened"
         CASE_STATUS_CHANGED = "case_status_changed", "Case status changed"
         CASE_ALLOCATED = "case_allocated", "Case allocated"

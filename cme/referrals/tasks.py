@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from . import triage_services
+from . import acknowledgements, triage_services
 from .models import Referral
 
 
@@ -16,3 +16,10 @@ def match_referral(referral_id: int) -> str:
     if referral is None:
         return "gone"
     return triage_services.match_referral(referral=referral).status
+
+
+@task()
+def acknowledge_referral(referral_id: int) -> bool:
+    """Email an online referrer their reference (once; nothing about the child)."""
+    referral = Referral.objects.filter(pk=referral_id).first()
+    return referral is not None and acknowledgements.send_acknowledgement(referral=referral)

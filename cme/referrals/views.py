@@ -312,6 +312,7 @@ def check_answers(request: HttpRequest) -> HttpResponse:
             problems = error.problems
         else:
             tasks.match_referral.enqueue(referral.pk)
+            tasks.acknowledge_referral.enqueue(referral.pk)
             _remember_sent(request, referral)
             return redirect("referrals:confirmation")
     return _render(

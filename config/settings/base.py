@@ -225,6 +225,13 @@ SCHOOL_LEAVER_VISIBILITY_DAYS = env_int("CME_SCHOOL_LEAVER_VISIBILITY_DAYS", def
 # Importers refuse files larger than this many bytes.
 IMPORT_MAX_BYTES = env_int("CME_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
 
+# GOV.UK Notify: email to referrers and families. Without a key, emails are only logged.
+NOTIFY_API_KEY = env_secret("NOTIFY_API_KEY", default="")
+NOTIFY_EMAIL_SENDER = env_str("CME_NOTIFY_EMAIL_SENDER")
+NOTIFY_TEMPLATES = {
+    "referral_acknowledgement": env_str("NOTIFY_TEMPLATE_REFERRAL_ACKNOWLEDGEMENT"),
+}
+
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", default=25)

@@ -14,3 +14,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+NOTIFY_EMAIL_SENDER = "cme.lib.notify.RecordingSender"
+NOTIFY_TEMPLATES = {"referral_acknowledgement": "00000000-0000-4000-8000-000000000001"}
