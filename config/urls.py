@@ -27,5 +27,7 @@ urlpatterns = [
     path("", include("cme.attendance.urls")),
     path("", include("cme.transfers.urls")),
     path("", include("cme.returns.urls")),
+    path("", include("cme.provision.urls")),
+    path("", include("cme.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "cme.referrals",
     "cme.returns",
     "cme.cases",
+    "cme.provision",
+    "cme.reports",
     "cme.demo",
 ]
 
