@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import datetime
 import threading
-from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -25,12 +24,12 @@ from cme.linkage.decision import DecisionPolicy, RankedCandidate, decide
 from cme.linkage.explain import Explanation, explain
 from cme.linkage.index import RegisterIndex
 from cme.linkage.model import MatchModel
-from cme.linkage.records import PersonRecord, parse_record
+from cme.linkage.records import COLUMNS, PersonRecord, parse_record
 from cme.linkage.scoring import ScoredPair, Scorer
 from cme.pupils.models import Address, Child
 
-# A transaction may commit a little after it stamped `updated_at`: look back this far so such
-# a child is still picked up by the overlay.
+# A transaction may commit a little after it stamped `updated_at`: the overlay looks back this
+# far before the base was read, so such a child is still picked up.
 COMMIT_LAG: Final = datetime.timedelta(minutes=5)
 # Rebuild the base when the overlay holds more than this share of it (and at least this many).
 OVERLAY_SHARE: Final = 0.05
@@ -43,45 +42,68 @@ def registered_children() -> QuerySet[Child]:
     return Child.objects.filter(merged_into__isnull=True)
 
 
-def _address_text(address: Address) -> str:
-    return ", ".join(part for part in (address.line_1, address.line_2, address.town) if part)
+def _address_text(line_1: str, line_2: str, town: str) -> str:
+    return ", ".join(part for part in (line_1, line_2, town) if part)
 
 
-def raw_fields(child: Child, addresses: Sequence[Address]) -> dict[str, str]:
-    """A child in the linkage input columns; `addresses` newest first, as the model orders them."""
-    current = next((a for a in addresses if a.moved_out is None), None)
-    earlier = [a.postcode for a in addresses if a is not current and a.postcode]
-    return {
-        "id": str(child.pk),
-        "forename": child.forename,
-        "middle_names": child.middle_names,
-        "surname": child.surname,
-        "former_surname": child.former_surnames,
-        "dob": child.date_of_birth.isoformat() if child.date_of_birth else "",
-        "sex": child.sex,
-        "postcode": current.postcode if current else "",
-        "previous_postcodes": ";".join(earlier),
-        "address": _address_text(current) if current else "",
-        "upn": child.upn,
-        "nhs_number": child.nhs_number,
-    }
+def _addresses_of(children: QuerySet[Child]) -> dict[int, tuple[str, str, list[str]]]:
+    """Each child's current address and postcode, and the postcodes of earlier addresses."""
+    found: dict[int, tuple[str, str, list[str]]] = {}
+    rows = (
+        Address.objects.filter(child__in=children)
+        .order_by("child_id", "-moved_in", "-id")  # as the model orders them: newest first
+        .values_list("child_id", "line_1", "line_2", "town", "postcode", "moved_out")
+    )
+    for child_id, line_1, line_2, town, postcode, moved_out in rows.iterator(chunk_size=_BATCH):
+        address, current, earlier = found.get(child_id, ("", "", []))
+        if moved_out is None and not address and not current:
+            address, current = _address_text(line_1, line_2, town), postcode
+        elif postcode:
+            earlier.append(postcode)
+        found[child_id] = (address, current, earlier)
+    return found
 
 
-def records_for(children: QuerySet[Child]) -> list[PersonRecord]:
-    """The linkage records of `children`, read in batches (addresses with them)."""
-    records: list[PersonRecord] = []
-    ids = list(children.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), _BATCH):
-        batch = ids[start : start + _BATCH]
-        addresses: dict[int, list[Address]] = defaultdict(list)
-        for address in Address.objects.filter(child_id__in=batch).order_by(
-            "child_id", "-moved_in", "-id"
-        ):
-            addresses[address.child_id].append(address)
-        for child in Child.objects.filter(pk__in=batch).order_by("pk"):
-            record, _warnings = parse_record(raw_fields(child, addresses[child.pk]))
-            records.append(record)
-    return records
+_CHILD_COLUMNS: Final = (
+    "pk",
+    "forename",
+    "middle_names",
+    "surname",
+    "former_surnames",
+    "date_of_birth",
+    "sex",
+    "upn",
+    "nhs_number",
+)
+
+
+def index_children(children: QuerySet[Child]) -> RegisterIndex | None:
+    """The engine's index of `children` (None when there are none), read as raw columns and
+    normalised once per distinct value (`RegisterIndex.from_columns`)."""
+    columns: dict[str, list[str]] = {name: [] for name in COLUMNS}
+    columns["previous_postcodes"] = []
+    addresses = _addresses_of(children)
+    rows = children.order_by("pk").values_list(*_CHILD_COLUMNS)
+    for pk, forename, middle, surname, former, dob, sex, upn, nhs in rows.iterator(
+        chunk_size=_BATCH
+    ):
+        address, postcode, earlier = addresses.get(pk, ("", "", []))
+        columns["id"].append(str(pk))
+        columns["forename"].append(forename)
+        columns["middle_names"].append(middle)
+        columns["surname"].append(surname)
+        columns["former_surname"].append(former)
+        columns["dob"].append(dob.isoformat() if dob else "")
+        columns["sex"].append(sex)
+        columns["postcode"].append(postcode)
+        columns["previous_postcodes"].append(";".join(earlier))
+        columns["address"].append(address)
+        columns["upn"].append(upn)
+        columns["nhs_number"].append(nhs)
+    if not columns["id"]:
+        return None
+    index, _warnings = RegisterIndex.from_columns(columns)
+    return index
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +126,9 @@ class _Overlay:
     signature: tuple[int, datetime.datetime | None]
 
 
+Versions = dict[int, datetime.datetime]
+
+
 class RegisterSnapshot:
     """A base index and an overlay of changes, with one model: answers queries, read-only."""
 
@@ -113,17 +138,31 @@ class RegisterSnapshot:
         base: RegisterIndex,
         model: MatchModel,
         model_version: int | None,
-        built_at: datetime.datetime,
+        window_start: datetime.datetime,
+        base_versions: Versions,
         overlay: _Overlay,
         policy: DecisionPolicy | None = None,
     ) -> None:
         self.base = base
         self.model = model
         self.model_version = model_version
-        self.built_at = built_at
+        self.window_start = window_start
+        self.base_versions = base_versions
         self.overlay = overlay
         self.policy = policy or DecisionPolicy()
         self.scorer = Scorer.for_index(model, base)
+
+    def with_overlay(self, overlay: _Overlay) -> RegisterSnapshot:
+        """The same base with a newer overlay."""
+        return RegisterSnapshot(
+            base=self.base,
+            model=self.model,
+            model_version=self.model_version,
+            window_start=self.window_start,
+            base_versions=self.base_versions,
+            overlay=overlay,
+            policy=self.policy,
+        )
 
     @property
     def size(self) -> int:
@@ -167,20 +206,26 @@ class RegisterSnapshot:
         ]
 
 
-def _overlay_signature(since: datetime.datetime) -> tuple[int, datetime.datetime | None]:
+def _signature(since: datetime.datetime) -> tuple[int, datetime.datetime | None]:
+    """A cheap fingerprint of the children changed since `since`: how many, and the latest."""
     found = Child.objects.filter(updated_at__gte=since).aggregate(
         count=Count("pk"), latest=Max("updated_at")
     )
     return int(found["count"]), found["latest"]
 
 
-def _build_overlay(since: datetime.datetime) -> _Overlay:
-    signature = _overlay_signature(since)
-    changed = Child.objects.filter(updated_at__gte=since)
-    ids = frozenset(str(pk) for pk in changed.values_list("pk", flat=True))
-    records = records_for(registered_children().filter(updated_at__gte=since))
-    index = RegisterIndex.from_records(records) if records else None
-    return _Overlay(index=index, ids=ids, signature=signature)
+def _versions(since: datetime.datetime) -> Versions:
+    return dict(Child.objects.filter(updated_at__gte=since).values_list("pk", "updated_at"))
+
+
+def _build_overlay(since: datetime.datetime, base_versions: Versions) -> _Overlay:
+    """Every child changed since the base read them: those whose `updated_at` in the window
+    differs from what the base saw (so a bulk load just before the base was built is not
+    read twice)."""
+    signature = _signature(since)
+    changed = [pk for pk, seen in _versions(since).items() if base_versions.get(pk) != seen]
+    index = index_children(registered_children().filter(pk__in=changed)) if changed else None
+    return _Overlay(index=index, ids=frozenset(str(pk) for pk in changed), signature=signature)
 
 
 class LiveRegister:
@@ -196,41 +241,35 @@ class LiveRegister:
             self._snapshot = None
 
     def snapshot(self, model: MatchModel, model_version: int | None) -> RegisterSnapshot:
-        """The register as of now: the base, plus an overlay of every change since it was built."""
+        """The register as of now: the base, plus an overlay of every change since it was built.
+
+        Costs one aggregate query when nothing has changed."""
         with self._lock:
             current = self._snapshot
             if current is None or current.model_version != model_version:
                 current = self._rebuild(model, model_version)
-            else:
-                since = current.built_at - COMMIT_LAG
-                if _overlay_signature(since) != current.overlay.signature:
-                    overlay = _build_overlay(since)
-                    too_big = len(overlay.ids) > max(
-                        OVERLAY_MINIMUM, OVERLAY_SHARE * current.base.size
-                    )
-                    if too_big:
-                        current = self._rebuild(model, model_version)
-                    else:
-                        current = RegisterSnapshot(
-                            base=current.base,
-                            model=model,
-                            model_version=model_version,
-                            built_at=current.built_at,
-                            overlay=overlay,
-                        )
+            elif _signature(current.window_start) != current.overlay.signature:
+                overlay = _build_overlay(current.window_start, current.base_versions)
+                if len(overlay.ids) > max(OVERLAY_MINIMUM, OVERLAY_SHARE * current.base.size):
+                    current = self._rebuild(model, model_version)
+                else:
+                    current = current.with_overlay(overlay)
             self._snapshot = current
             return current
 
     @staticmethod
     def _rebuild(model: MatchModel, model_version: int | None) -> RegisterSnapshot:
-        built_at = timezone.now()
-        base = RegisterIndex.from_records(records_for(registered_children()))
+        window_start = timezone.now() - COMMIT_LAG
+        # Read before the base: a change made while the base is read then shows as a change.
+        base_versions = _versions(window_start)
+        base = index_children(registered_children()) or RegisterIndex.from_records([])
         return RegisterSnapshot(
             base=base,
             model=model,
             model_version=model_version,
-            built_at=built_at,
-            overlay=_build_overlay(built_at - COMMIT_LAG),
+            window_start=window_start,
+            base_versions=base_versions,
+            overlay=_build_overlay(window_start, base_versions),
         )
 
 
@@ -240,11 +279,6 @@ def query_record(fields: Mapping[str, Any]) -> PersonRecord:
     raw.setdefault("id", "query")
     record, _warnings = parse_record(raw)
     return record
-
-
-def child_ids(candidates: Iterable[Candidate]) -> list[int]:
-    """The children of `candidates`, in order."""
-    return [candidate.child_id for candidate in candidates]
 
 
 LIVE_REGISTER: Final = LiveRegister()

@@ -22,7 +22,7 @@ from cme.linkage.model import MatchModel, TrainingReport, describe_change
 from cme.linkage.records import PersonRecord
 
 from .models import IdentityMatch
-from .register import query_record, records_for, registered_children
+from .register import index_children, query_record, registered_children
 
 # The most recent notifications trained on; more add little and cost time.
 MAX_NOTIFICATIONS: Final = 50_000
@@ -119,7 +119,7 @@ def figures(linker: Linker, records: list[PersonRecord], decided: dict[str, int 
 
 def retrain(*, current: MatchModel, seed: int = 0) -> Retraining:
     """Train a new model from the current one on the kept notifications; nothing is saved."""
-    index = RegisterIndex.from_records(records_for(registered_children()))
+    index = index_children(registered_children()) or RegisterIndex.from_records([])
     records, decided = _notifications()
     model, report = train_on(records, index, seed=seed, start=current)
     return Retraining(
