@@ -7,6 +7,7 @@ start-up rather than on the first request. Secrets may come from a file named by
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -47,6 +48,33 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_int_map(name: str, *, default: dict[str, int]) -> dict[str, int]:
+    """`key=number` pairs, comma-separated (for example "checking=5,locating=20")."""
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return dict(default)
+    values: dict[str, int] = {}
+    for item in raw.split(","):
+        key, _, number = item.partition("=")
+        try:
+            values[key.strip()] = int(number)
+        except ValueError as exc:
+            raise ImproperlyConfigured(
+                f"{name} must be key=number pairs separated by commas, not {raw!r}"
+            ) from exc
+    return values
+
+
+def env_date_list(name: str) -> list[datetime.date]:
+    """ISO dates (2027-01-05), comma-separated."""
+    try:
+        return [datetime.date.fromisoformat(item) for item in env_list(name, default=[])]
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"{name} must be dates like 2027-01-05 separated by commas"
+        ) from exc
 
 
 def env_secret(name: str, *, default: str | None = None) -> str:

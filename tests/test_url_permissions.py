@@ -16,16 +16,23 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cme.accounts.models import User
 from cme.cases.categories import CaseCategory
+from cme.cases.notes import add_note
 from cme.cases.services import case_enquiries, move_case, open_case
+from cme.cases.tests.factories import LetterFactory
 from cme.cases.workflow import CaseStatus
 from cme.matching.models import IdentityMatch
 from cme.matching.services import match_notification
+from cme.provision.tests.factories import provision_objects
 from cme.pupils.merging import merge_children
 from cme.pupils.models import School
 from cme.pupils.safeguarding import raise_welfare_concern
 from cme.pupils.tests.factories import ChildFactory, pupil_at
 from cme.referrals.staff_referrals import attach_original
 from cme.referrals.tests.factories import ReceivedReferralFactory
+from cme.returns import services as return_services
+from cme.returns.kinds import ReturnKind
+from cme.returns.tests.factories import answers_for, sent_return
+from cme.transfers.tests.factories import lost_pupil_on_worklist
 
 # URL name → the permission a view requires (None: any signed-in member of staff).
 PROTECTED: dict[str, str | None] = {
@@ -55,8 +62,59 @@ PROTECTED: dict[str, str | None] = {
     "cases:reopen_case": "cases.change_case",
     "cases:update_enquiry": "cases.change_case",
     "cases:record_contact_attempt": "cases.change_case",
+    "cases:workload": "cases.view_workload",
+    "cases:record_recheck": "cases.change_case",
+    "cases:add_note": "cases.change_case",
+    "cases:read_note": "cases.read_sensitive_notes",
+    "cases:write_letter": "cases.change_case",
+    "cases:download_letter": "cases.view_case",
     "matching:review_queue": "matching.review_match",
+    "attendance:child_attendance": "attendance.view_attendance",
+    "attendance:worklist": "attendance.view_triggers",
+    "attendance:authority_attendance": "attendance.view_figures",
+    "attendance:school_attendance": "attendance.view_figures",
     "matching:match_detail": "matching.review_match",
+    "transfers:worklist": "transfers.search_lost_pupils",
+    "transfers:work_item": "transfers.search_lost_pupils",
+    "transfers:forward_ctf": "transfers.export_ctf",
+    "transfers:lost_pupil_search": "transfers.search_lost_pupils",
+    "transfers:lost_pupil_detail": "transfers.search_lost_pupils",
+    "transfers:file_list": "transfers.import_ctf",
+    "transfers:upload_ctf": "transfers.import_ctf",
+    "transfers:file_detail": "transfers.import_ctf",
+    "transfers:download_file": "transfers.import_ctf",
+    "transfers:child_ctf": "transfers.export_ctf",
+    "returns:home": "returns.view_returns",
+    "returns:choose_kind": "returns.make_return",
+    "returns:pupil": "returns.make_return",
+    "returns:check_answers": "returns.make_return",
+    "returns:remove_pupil": "returns.make_return",
+    "returns:return_detail": "returns.view_returns",
+    "returns:process_return": "returns.process_return",
+    "returns:record_la_notification": "returns.record_la_notification",
+    "provision:home": "provision.decide_provision",
+    "provision:case_provision": "provision.decide_provision",
+    "provision:decide": "provision.decide_provision",
+    "provision:record_placement": "provision.decide_provision",
+    "provision:placement": "provision.decide_provision",
+    "provision:admissions": "provision.view_admissions",
+    "provision:admission": "provision.record_admission",
+    "provision:places": "provision.view_admissions",
+    "provision:school_places": "provision.record_admission",
+    "provision:send_cases": "provision.view_send_cases",
+    "provision:send_case": "provision.view_send_cases",
+    "provision:panels": "provision.manage_panels",
+    "provision:new_meeting": "provision.manage_panels",
+    "provision:meeting": "provision.manage_panels",
+    "provision:agenda_item": "provision.manage_panels",
+    "provision:papers": "provision.view_panel_papers",
+    "provision:meeting_papers": "provision.view_panel_papers",
+    "provision:meeting_papers_pdf": "provision.view_panel_papers",
+    "reports:home": "reports.view_school_reports",
+    "reports:school_report": "reports.view_school_reports",
+    "reports:school_report_pdf": "reports.view_school_reports",
+    "reports:dfe_return": "reports.view_dfe_return",
+    "reports:dfe_return_csv": "reports.view_dfe_return",
 }
 
 # Views that answer without signing in (docs/interfaces.md "Public pages").
@@ -95,9 +153,12 @@ POST_ONLY = {
     "cases:close_case",
     "cases:reopen_case",
     "cases:record_contact_attempt",
+    "cases:record_recheck",
+    "cases:add_note",
+    "returns:process_return",
 }
 # What an empty POST answers when the user may make it: 204, or the page with its errors.
-POST_ALLOWED_STATUS = {"web:keep_alive": 204}
+POST_ALLOWED_STATUS = {"web:keep_alive": 204, "returns:process_return": 302}
 
 
 @dataclass(frozen=True)
@@ -138,13 +199,15 @@ def test_every_view_is_in_the_matrix() -> None:
 
 
 @pytest.fixture
-def objects(db: None, school: School) -> dict[str, int]:
+def objects(db: None, school: School, school_user: User) -> dict[str, int]:
     """One object of each kind: in `school_user`'s scope, out of `school_user_other_school`'s."""
     child = pupil_at(school)
     case = open_case(actor=None, child=child, category=CaseCategory.IDENTIFIED_MISSING)
     case = move_case(actor=None, case=case, to=CaseStatus.CHECKING)
     case = move_case(actor=None, case=case, to=CaseStatus.LOCATING)  # starts the enquiries
     enquiry = case_enquiries(case=case)[0]
+    note = add_note(actor=None, case=case, text="Sensitive", sensitive=True)
+    letter = LetterFactory.create(case=case)
     concern = raise_welfare_concern(actor=None, child=child, concern="Bruise on arm")
     duplicate = ChildFactory.create()  # a record the child's could be merged with
     merge = merge_children(
@@ -161,7 +224,26 @@ def objects(db: None, school: School) -> dict[str, int]:
         reference=referral.reference,
         details={"forename": child.forename, "surname": child.surname},
     )
+    # A return and an unsent draft of `school_user`'s (their school's), one pupil in each.
+    school_return = sent_return(
+        user=school_user, kind=ReturnKind.SICKNESS, pupils=[answers_for(ReturnKind.SICKNESS)]
+    )
+    draft = return_services.save_pupil(
+        draft=return_services.start_draft(actor=school_user, kind=ReturnKind.DELETION),
+        number=None,
+        answers=answers_for(ReturnKind.DELETION),
+    )
+    lost = lost_pupil_on_worklist()  # a lost-pupil CTF from another authority, on the worklist
     return {
+        **provision_objects(),  # a SEND case, an application, a panel meeting, a placement
+        "note_id": note.pk,
+        "letter_id": letter.pk,
+        "item_id": lost.pk,
+        "pupil_id": lost.lost_pupil_id,
+        "file_id": lost.lost_pupil.file_id,
+        "return_id": school_return.pk,
+        "draft_id": draft.pk,
+        "number": 1,
         "match_id": match.pk,
         "enquiry_id": enquiry.pk,
         "concern_id": concern.pk,
@@ -207,7 +289,9 @@ def test_each_role_gets_exactly_what_its_permission_and_scope_allow(
         client.force_login(user)
         response = client.post(path) if route.name in POST_ONLY else client.get(path)
         allowed = permission is None or user.has_perm(permission)
-        out_of_scope = ("child_id" in route.params or "concern_id" in route.params) and persona in {
+        out_of_scope = bool(
+            {"child_id", "concern_id", "return_id", "draft_id"} & set(route.params)
+        ) and persona in {
             "school_user_other_school",
             "send_officer",
         }

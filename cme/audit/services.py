@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
+from django.utils import timezone
+
+from cme.lib.postgres_copy import copy_rows
 
 from .models import AccessEvent, AuditEvent
 
@@ -71,6 +75,65 @@ def record_event(
         changes=dict(changes or {}),
         details={key: json_safe(value) for key, value in (details or {}).items()},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One change for `record_events`: the arguments `record_event` takes, but the actor."""
+
+    kind: AuditEvent.Kind
+    subject: models.Model
+    summary: str
+    child_id: int | None = None
+    changes: Mapping[str, list[Any]] = field(default_factory=dict)
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+
+def record_events(*, actor: Any, events: Iterable[Event]) -> int:
+    """Record many changes by one actor, each exactly as `record_event` would, in one insert:
+    for imports that change thousands of records in one transaction. Returns how many."""
+    label, who = _actor_label(actor), _actor_or_none(actor)
+    rows = []
+    for event in events:
+        subject_type, subject_id = subject_reference(event.subject)
+        rows.append(
+            (
+                who.pk if who is not None else None,
+                label,
+                event.kind,
+                subject_type,
+                subject_id,
+                event.child_id,
+                event.summary[:300],
+                dict(event.changes),
+                {key: json_safe(value) for key, value in event.details.items()},
+            )
+        )
+    if connection.vendor == "postgresql" and len(rows) > _COPY_FROM:
+        now = timezone.now()
+        copy_rows(AuditEvent._meta.db_table, _EVENT_COLUMNS, ((now, *row) for row in rows))
+    else:
+        AuditEvent.objects.bulk_create(
+            [AuditEvent(**dict(zip(_EVENT_COLUMNS[1:], row, strict=True))) for row in rows],
+            batch_size=1000,
+        )
+    return len(rows)
+
+
+# From this many events, COPY (PostgreSQL) is much faster than an insert.
+_COPY_FROM = 200
+_EVENT_COLUMNS = (
+    "occurred_at",
+    "actor_id",
+    "actor_label",
+    "kind",
+    "subject_type",
+    "subject_id",
+    "child_id",
+    "summary",
+    "changes",
+    "details",
+)
 
 
 def record_access(

@@ -8,7 +8,7 @@ from django import forms
 
 from .categories import CaseCategory
 from .enquiries import EnquiryStatus
-from .models import ContactAttempt
+from .models import ContactAttempt, Letter
 from .workflow import ALLOWED_TRANSITIONS, CaseStatus, ClosureReason
 
 
@@ -95,6 +95,11 @@ class CaseFilterForm(forms.Form):
         required=False,
         choices=[("", "Anyone"), ("mine", "To me"), ("unallocated", "Unallocated")],
     )
+    due = forms.ChoiceField(
+        label="Deadline",
+        required=False,
+        choices=[("", "Any"), ("overdue", "Overdue")],
+    )
 
 
 DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %m %Y"]
@@ -157,3 +162,80 @@ class ContactAttemptForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": "Enter what happened"},
     )
+
+
+class RecheckForm(VersionedForm):
+    note = forms.CharField(
+        label="What did you check again this term?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the Lost Pupil Database, Child Health and the last known school",
+        error_messages={"required": "Enter what you checked again this term"},
+    )
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label="Note",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Enter the note",
+            "max_length": "The note must be 4000 characters or fewer",
+        },
+    )
+    sensitive = forms.BooleanField(
+        label="Sensitive (safeguarding): only the CME team can read it",
+        required=False,
+    )
+
+
+class LetterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Which letter?",
+        choices=Letter.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which letter to write"},
+    )
+    recipient = forms.ChoiceField(
+        label="Who is it to?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select who the letter is to",
+            "invalid_choice": "Select who the letter is to",
+        },
+    )
+    school_name = forms.CharField(
+        label="School that offered the place",
+        required=False,
+        max_length=200,
+        help_text="Only for a school place offered letter",
+        error_messages={"max_length": "The school's name must be 200 characters or fewer"},
+    )
+    start_date = forms.DateField(
+        label="Date the child starts at the school",
+        required=False,
+        input_formats=DATE_FORMATS,
+        help_text="Only for a school place offered letter. For example, 5/1/2027",
+        error_messages={"invalid": "The start date must be a real date, like 5/1/2027"},
+    )
+    extra = forms.CharField(
+        label="Anything else to say in the letter (optional)",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "What else to say must be 1000 characters or fewer"},
+    )
+
+    def __init__(self, *args: Any, recipients: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["recipient"].choices = recipients  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") == Letter.Kind.SCHOOL_PLACE_OFFERED:
+            if not cleaned.get("school_name", "").strip() and "school_name" not in self.errors:
+                self.add_error("school_name", "Enter the school that offered the place")
+            if cleaned.get("start_date") is None and "start_date" not in self.errors:
+                self.add_error("start_date", "Enter the date the child starts at the school")
+        return cleaned

@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,7 +24,9 @@ from cme.standards.school_age import (
     is_of_compulsory_school_age,
 )
 
+from . import service_notifications
 from .categories import CaseCategory
+from .deadlines import next_term_start, state_due_on
 from .enquiries import DEFAULT_SOURCES, CaseFacts, EnquiryStatus, SourceKind, applies
 from .models import Case, ContactAttempt, Enquiry, EnquirySource, Family
 from .workflow import CaseStatus, CaseTransitionError, ClosureReason, check_transition
@@ -48,6 +51,17 @@ def _locked(case: Case, expected_version: int | None) -> Case:
 
 def _is_manager(actor: Any) -> bool:
     return bool(getattr(actor, "role", None) == Role.CME_MANAGER)
+
+
+def due_on_entering(status: CaseStatus, *, on: datetime.date | None = None) -> datetime.date | None:
+    """When the work of `status` falls due for a case entering it `on` (today by default),
+    with the council's deadlines and term dates."""
+    return state_due_on(
+        status,
+        on or timezone.localdate(),
+        school_days=settings.CASE_DUE_SCHOOL_DAYS,
+        term_dates=settings.TERM_START_DATES,
+    )
 
 
 def open_case(
@@ -82,6 +96,7 @@ def open_case(
             opened_by=actor if getattr(actor, "is_authenticated", False) else None,
             allocated_to=allocated_to,
             summary=summary,
+            due_on=due_on_entering(CaseStatus.REFERRED),
         )
         audit.record_event(
             kind=AuditEvent.Kind.CASE_OPENED,
@@ -91,6 +106,7 @@ def open_case(
             summary=f"Case {case.reference} opened: {CaseCategory(category).label}",
             details={"category": category, "family": family.pk if family else None},
         )
+        service_notifications.record_due_notifications(case=case, actor=actor)
     return case
 
 
@@ -118,8 +134,9 @@ def move_case(
         check_transition(before, to, by_manager=_is_manager(actor))
         current.status = to
         current.status_changed_at = timezone.now()
+        current.due_on = due_on_entering(to)
         current.version += 1
-        current.save(update_fields=["status", "status_changed_at", "version"])
+        current.save(update_fields=["status", "status_changed_at", "due_on", "version"])
         if to in ENQUIRY_STATES:
             _start_enquiries(case=current)
         audit.record_event(
@@ -129,8 +146,9 @@ def move_case(
             child_id=current.child_id,
             summary=f"{before.label} → {to.label}" + (f": {note}" if note else ""),
             changes={"status": [before.value, to.value]},
-            details={"note": note},
+            details={"note": note, "due_on": current.due_on},
         )
+        service_notifications.record_due_notifications(case=current, actor=actor)
     return current
 
 
@@ -190,6 +208,7 @@ def close_case(
         current.status_changed_at = current.closed_at = timezone.now()
         current.closure_reason = reason
         current.closure_note = note
+        current.due_on = None
         current.version += 1
         current.save(
             update_fields=[
@@ -198,6 +217,7 @@ def close_case(
                 "closed_at",
                 "closure_reason",
                 "closure_note",
+                "due_on",
                 "version",
             ]
         )
@@ -229,6 +249,7 @@ def reopen_case(*, actor: Any, case: Case, note: str, expected_version: int | No
         current.closed_at = None
         current.closure_reason = ""
         current.closure_note = ""
+        current.due_on = due_on_entering(CaseStatus.CHECKING)
         current.version += 1
         current.save()
         audit.record_event(
@@ -238,6 +259,36 @@ def reopen_case(*, actor: Any, case: Case, note: str, expected_version: int | No
             child_id=current.child_id,
             summary=f"Re-opened: {note}",
             details={"note": note},
+        )
+        service_notifications.record_due_notifications(case=current, actor=actor)
+    return current
+
+
+def record_recheck(
+    *, actor: Any, case: Case, note: str, expected_version: int | None = None
+) -> Case:
+    """Record the termly re-check of a case whose whereabouts are unknown: what was checked
+    again. The next re-check falls due at the start of the next term."""
+    if not note.strip():
+        raise CaseTransitionError("Enter what you checked again")
+    with transaction.atomic():
+        current = _locked(case, expected_version)
+        if current.status != CaseStatus.WHEREABOUTS_UNKNOWN:
+            raise CaseTransitionError(
+                "Only a case whose whereabouts are unknown is re-checked every term."
+            )
+        before = current.due_on
+        current.due_on = next_term_start(timezone.localdate(), term_dates=settings.TERM_START_DATES)
+        current.version += 1
+        current.save(update_fields=["due_on", "version"])
+        audit.record_event(
+            kind=AuditEvent.Kind.CASE_RECHECKED,
+            actor=actor,
+            subject=current,
+            child_id=current.child_id,
+            summary=f"Whereabouts re-checked: {note.strip()}",
+            changes=audit.field_changes({"due_on": before}, {"due_on": current.due_on}),
+            details={"note": note.strip()},
         )
     return current
 

@@ -15,9 +15,10 @@ from django.utils import timezone
 
 from cme.accounts.models import Role, User
 from cme.cases import services as case_services
-from cme.cases.categories import CaseCategory
+from cme.cases.categories import CaseCategory, Pathway, pathway_for
 from cme.cases.enquiries import EnquiryStatus
 from cme.cases.workflow import ALLOWED_TRANSITIONS, CaseStatus, ClosureReason
+from cme.pupils import services as pupil_services
 from cme.pupils.models import Child
 from cme.referrals import services as referral_services
 from cme.referrals import triage_services
@@ -71,6 +72,25 @@ def _submission(*, forename: str, surname: str, dob: str, rng: random.Random) ->
     }
 
 
+STAFF_CHANNELS = (
+    Referral.Channel.ONLINE,
+    Referral.Channel.EMAIL,
+    Referral.Channel.PHONE,
+    Referral.Channel.POST,
+)
+
+
+def _take_off_every_roll(child: Child, *, actor: User, today: datetime.date) -> None:
+    """A child missing education is on no roll: the register must say so too."""
+    for enrolment in child.enrolments.filter(end_date__isnull=True):
+        pupil_services.end_enrolment(
+            actor=actor,
+            enrolment=enrolment,
+            end_date=max(enrolment.start_date, today - datetime.timedelta(days=30)),
+            reason="Left; destination not known",
+        )
+
+
 def generate_demo_casework(*, seed: int, users: list[User], today: datetime.date) -> DemoCasework:
     rng = random.Random(f"{seed}-casework")  # noqa: S311 - synthetic data, not secrets
     officer = next(u for u in users if u.role == Role.CME_OFFICER)
@@ -88,10 +108,13 @@ def generate_demo_casework(*, seed: int, users: list[User], today: datetime.date
     for status in CaseStatus:
         for n in range(per_status):
             child = Child.objects.get(pk=next(chosen))
+            category = rng.choice(list(CaseCategory))
+            if pathway_for(category) == Pathway.NOT_ON_ROLL:
+                _take_off_every_roll(child, actor=officer, today=today)
             case = case_services.open_case(
                 actor=officer,
                 child=child,
-                category=rng.choice(list(CaseCategory)),
+                category=category,
                 summary="Synthetic demo case.",
                 allocated_to=[officer, manager, None][n % 3],
             )
@@ -127,7 +150,8 @@ def generate_demo_casework(*, seed: int, users: list[User], today: datetime.date
             dob = known.date_of_birth.isoformat() if known.date_of_birth else ""
         referral = referral_services.receive_referral(
             submission=_submission(forename=forename, surname=surname, dob=dob, rng=rng),
-            channel=rng.choice(list(Referral.Channel)),
+            # Returns and other authorities' notifications come from cme.returns' own demo.
+            channel=rng.choice(STAFF_CHANNELS),
             received_at=now - datetime.timedelta(hours=rng.randrange(1, 240)),
         )
         if n < RECEIVED_REFERRALS:

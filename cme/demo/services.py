@@ -14,7 +14,11 @@ from django.conf import settings
 from django.db import transaction
 
 from cme.accounts.models import User
+from cme.attendance.demo import load_demo_attendance
+from cme.provision.demo import create_demo_provision
 from cme.pupils.models import Child
+from cme.reports.demo import create_demo_national_figures
+from cme.returns.demo import generate_demo_returns
 
 from .casework import generate_demo_casework
 from .generator import DemoAuthority, Progress, generate_demo_authority
@@ -66,10 +70,29 @@ def load_demo_data(
         elapsed = time.monotonic() - started
         report(f"Demo users: {len(users)} with TOTP authenticators ({elapsed:.1f} s)")
         started = time.monotonic()
+        registers = load_demo_attendance(seed=seed, today=today)
+        report(
+            f"Attendance registers: created={registers.created} updated={registers.updated} "
+            f"({time.monotonic() - started:.1f} s)"
+        )
+        started = time.monotonic()
         casework = generate_demo_casework(seed=seed, users=users, today=today)
         elapsed = time.monotonic() - started
         report(
             f"Casework: {casework.cases} cases in every state, "
             f"{casework.referrals} referrals ({elapsed:.1f} s)"
+        )
+        started = time.monotonic()
+        provision = create_demo_provision(users=users, today=today, seed=seed)
+        create_demo_national_figures(today=today)
+        report(
+            f"Provision: {provision.decisions} decisions, {provision.offers} offers, "
+            f"{provision.meetings} panel meetings ({time.monotonic() - started:.1f} s)"
+        )
+        started = time.monotonic()
+        returns = generate_demo_returns(seed=seed, users=users, today=today)
+        report(
+            f"School returns: {returns.returns} with {returns.pupils} pupils "
+            f"({time.monotonic() - started:.1f} s)"
         )
     return DemoLoad(authority=authority, users=users)

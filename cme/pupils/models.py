@@ -328,6 +328,7 @@ class ImportRun(models.Model):
     class Kind(models.TextChoices):
         SCHOOLS = "schools", "Schools (GIAS extract)"
         PUPILS = "pupils", "Pupils"
+        ATTENDANCE = "attendance", "Attendance marks"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     file_name = models.CharField(max_length=255, help_text="The file's name, without its folder")

@@ -32,6 +32,8 @@ class Referral(models.Model):
         EMAIL = "email", "Email"
         PHONE = "phone", "Telephone"
         POST = "post", "Post"
+        SCHOOL_RETURN = "school_return", "School return"
+        OTHER_LA = "other_la", "Another local authority"
 
     class Status(models.TextChoices):
         RECEIVED = "received", "Received"
@@ -40,6 +42,7 @@ class Referral(models.Model):
     class Outcome(models.TextChoices):
         CASE_OPENED = "case_opened", "New CME case opened"
         LINKED_TO_CASE = "linked_to_case", "Linked to the child's open case"
+        ON_ROLL_ATTENDING = "on_roll_attending", "On a roll and attending: closed"
         CONFIRM_WITH_SCHOOL = "confirm_with_school", "On a roll: confirm attendance with the school"
         ATTENDANCE_SUPPORT = "attendance_support", "Not CME: attendance support team"
         ELECTIVE_HOME_EDUCATION = "ehe", "Not CME: elective home education team"
@@ -70,7 +73,9 @@ class Referral(models.Model):
         ordering = ["-received_at", "-id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(channel__in=["online", "email", "phone", "post"]),
+                condition=models.Q(
+                    channel__in=["online", "email", "phone", "post", "school_return", "other_la"]
+                ),
                 name="referral_channel_known",
             ),
             models.CheckConstraint(

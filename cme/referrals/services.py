@@ -265,3 +265,26 @@ def _unused_reference() -> str:
     while Referral.objects.filter(reference=reference).exists():
         reference = new_reference()
     return reference
+
+
+def receive_notification(
+    *,
+    submission: Mapping[str, Any],
+    channel: Referral.Channel,
+    received_at: datetime.datetime,
+    actor: Any,
+    idempotency_key: str,
+) -> Referral:
+    """`receive_referral` for a notification another part of the service passes on (a school
+    return, another authority's notification), once: the same `idempotency_key` gives back
+    the referral made the first time."""
+    with transaction.atomic():
+        earlier = Referral.objects.filter(idempotency_key=idempotency_key).first()
+        if earlier is not None:
+            return earlier
+        referral = receive_referral(
+            submission=submission, channel=channel, received_at=received_at, actor=actor
+        )
+        referral.idempotency_key = idempotency_key
+        referral.save(update_fields=["idempotency_key"])
+    return referral

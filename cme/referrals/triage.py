@@ -75,12 +75,16 @@ def referred_child(submission: Mapping[str, Any]) -> ReferredChild:
     )
 
 
-def suggested_outcome(*, matched: bool, has_open_case: bool, on_roll: bool) -> Referral.Outcome:
-    """What the inbox proposes. Closing as "on roll and attending" needs recent attendance
-    marks (issue 7); until the register holds them, a child on a roll means "confirm with the
-    school"."""
+def suggested_outcome(
+    *, matched: bool, has_open_case: bool, on_roll: bool, attending: bool | None = None
+) -> Referral.Outcome:
+    """What the inbox proposes. "On roll and attending" (closed with one action) only when the
+    register holds a recent present mark for the child in fresh data (`attending` True, from
+    cme.attendance); a child on a roll without that means "confirm with the school"."""
     if matched and has_open_case:
         return Referral.Outcome.LINKED_TO_CASE
+    if matched and attending:
+        return Referral.Outcome.ON_ROLL_ATTENDING
     if matched and on_roll:
         return Referral.Outcome.CONFIRM_WITH_SCHOOL
     return Referral.Outcome.CASE_OPENED

@@ -30,8 +30,20 @@ class TriageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, candidates: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        candidates: list[tuple[str, str]],
+        offer_attending: bool = False,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # "On a roll and attending" is offered only when the register shows it.
+        self.fields["outcome"].choices = [  # type: ignore[attr-defined]
+            (value, label)
+            for value, label in Referral.Outcome.choices
+            if offer_attending or value != Referral.Outcome.ON_ROLL_ATTENDING
+        ]
         self.fields["child"].choices = [  # type: ignore[attr-defined]
             *candidates,
             (NO_MATCH, "None of these: the child is not in the register"),

@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from cme.attendance import selectors as attendance_selectors
 from cme.audit import services as audit
 from cme.audit.models import AuditEvent
 from cme.cases import selectors as case_selectors
@@ -94,6 +95,16 @@ def triage_referral(
                 )
             except CaseTransitionError as error:
                 raise TriageError(f"{error} Link the referral to it instead.") from error
+        elif outcome == Referral.Outcome.ON_ROLL_ATTENDING:
+            attending = child is not None and attendance_selectors.attended_recently(
+                child_id=child.pk, today=timezone.localdate()
+            )
+            if not attending:
+                raise TriageError(
+                    "Only a child whose school register shows them present in the last few "
+                    "school days can be closed as on a roll and attending. Confirm with the "
+                    "school instead."
+                )
         elif outcome == Referral.Outcome.LINKED_TO_CASE:
             case = case_selectors.open_case_for_child(child_id=child.pk) if child else None
             if case is None:

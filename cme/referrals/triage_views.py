@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from cme.attendance import selectors as attendance_selectors
 from cme.web import drafts
 from cme.web.domain_errors import domain_errors_to
 
@@ -49,14 +50,21 @@ def referral_detail(request: HttpRequest, referral_id: int) -> HttpResponse:
     ]
     # Only an automatic link is chosen in advance: a doubtful match is the officer's call.
     best = candidates[0] if candidates and candidates[0].view.decision == "link" else None
+    attending = (
+        attendance_selectors.attended_recently(child_id=best.child.pk, today=timezone.localdate())
+        if best is not None
+        else None
+    )
     suggestion = triage.suggested_outcome(
         matched=best is not None,
         has_open_case=bool(best and best.has_open_case),
         on_roll=bool(best and best.on_roll),
+        attending=attending,
     )
     form = TriageForm(
         request.POST if request.method == "POST" else drafts.take_draft(request, form="triage"),
         candidates=choices,
+        offer_attending=bool(attending),
         initial={
             "outcome": suggestion.value,
             "child": str(best.child.pk) if best else (None if candidates else NO_MATCH),

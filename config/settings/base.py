@@ -11,7 +11,15 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 
-from config.env import env_bool, env_int, env_list, env_secret, env_str
+from config.env import (
+    env_bool,
+    env_date_list,
+    env_int,
+    env_int_map,
+    env_list,
+    env_secret,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -32,6 +40,12 @@ SUPPORT_EMAIL = env_str("CME_SUPPORT_EMAIL", "cme@example.org")
 # How the public reaches the CME team (shown on the referral pages).
 CME_TEAM_PHONE = env_str("CME_TEAM_PHONE", "01632 960 000")
 CME_TEAM_EMAIL = env_str("CME_TEAM_EMAIL", SUPPORT_EMAIL)
+# The council's postal address, one line each, for the letterhead of letters to families.
+COUNCIL_ADDRESS = env_list(
+    "CME_COUNCIL_ADDRESS", default=["Council Offices", "1 Example Street", "Bath", "BA1 1AA"]
+)
+# Where the service is reached, for links in emails (no trailing slash).
+SERVICE_URL = env_str("CME_SERVICE_URL", "http://localhost:8000").rstrip("/")
 
 # Public referral form limits, per client address.
 REFERRAL_PAGE_RATE = env_str("CME_REFERRAL_PAGE_RATE", "300/h")
@@ -224,14 +238,65 @@ CONTENT_SECURITY_POLICY = {
 # How long a school can still see a pupil after the pupil leaves its roll (deletion returns).
 SCHOOL_LEAVER_VISIBILITY_DAYS = env_int("CME_SCHOOL_LEAVER_VISIBILITY_DAYS", default=90)
 
+# School returns: a duty the service can see (a removal in a roll import, a month without an
+# attendance return) is overdue this many days after the return fell due with none made.
+RETURNS_OVERDUE_AFTER_DAYS = env_int("CME_RETURNS_OVERDUE_AFTER_DAYS", default=5)
+# Whether the authority asks for new pupil returns for pupils joining the most junior class on
+# the first day of the school year (regulation 13(3)); without asking, those are exempt.
+RETURNS_NEW_PUPILS_IN_JUNIOR_CLASS = env_bool(
+    "CME_RETURNS_NEW_PUPILS_IN_JUNIOR_CLASS", default=False
+)
+# An unsent school return draft is deleted this many days after its last change.
+RETURN_DRAFT_LIFETIME_DAYS = env_int("CME_RETURN_DRAFT_LIFETIME_DAYS", default=14)
+
 # Importers refuse files larger than this many bytes.
 IMPORT_MAX_BYTES = env_int("CME_IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
+
+# Attendance monitoring (cme.attendance; docs/attendance.md). A whole authority's year of
+# register marks is ~360 MB of CSV, so attendance files have their own size limit.
+ATTENDANCE_IMPORT_MAX_BYTES = env_int("CME_ATTENDANCE_IMPORT_MAX_BYTES", default=2 * 1024**3)
+# The rules' thresholds (cme.attendance.rules.Thresholds), the law's and DfE's numbers unless
+# changed here as name=number pairs, e.g. "part_time_weeks=4,failed_to_start_days=10".
+ATTENDANCE_THRESHOLDS = env_list("CME_ATTENDANCE_THRESHOLDS", default=[])
+# The policy's local thresholds: attendance below 85% is followed up, and the termly report
+# to schools lists pupils below 90% (the post-placement threshold is a rule threshold above).
+ATTENDANCE_LOCAL_THRESHOLD_PERCENT = env_int("CME_ATTENDANCE_LOCAL_THRESHOLD_PERCENT", default=85)
+ATTENDANCE_TERMLY_REPORT_PERCENT = env_int("CME_ATTENDANCE_TERMLY_REPORT_PERCENT", default=90)
+# Referral triage: a present mark within this many school days, in register data whose latest
+# mark is no older than this many days, shows the child is attending.
+ATTENDANCE_RECENT_SCHOOL_DAYS = env_int("CME_ATTENDANCE_RECENT_SCHOOL_DAYS", default=5)
+ATTENDANCE_DATA_MAX_AGE_DAYS = env_int("CME_ATTENDANCE_DATA_MAX_AGE_DAYS", default=7)
+
+# School transfers: Common Transfer Files larger than this are refused unread (import_ctf,
+# uploads and the S2S inbox).
+CTF_MAX_BYTES = env_int("CME_CTF_MAX_BYTES", default=20 * 1024 * 1024)
+# The folder where files downloaded from S2S are dropped; empty: no inbox. `manage.py
+# s2s_inbox` (run by cron or a systemd timer) imports each new file once, and makes a pass
+# only when the last one is at least S2S_INBOX_EVERY_HOURS old.
+S2S_INBOX_DIR = env_str("CME_S2S_INBOX_DIR", "")
+S2S_INBOX_EVERY_HOURS = env_int("CME_S2S_INBOX_EVERY_HOURS", default=24)
+
+# Case deadlines: school days allowed in a case state, per state ("checking=5,locating=20");
+# states not named keep the defaults in cme/cases/deadlines.py.
+CASE_DUE_SCHOOL_DAYS = env_int_map("CME_CASE_DUE_SCHOOL_DAYS", default={})
+# The council's term start dates; a case whose whereabouts are unknown is re-checked at the
+# start of each term. Past the last date listed, default dates (4 Jan, 15 Apr, 1 Sep) apply.
+TERM_START_DATES = env_date_list("CME_TERM_START_DATES")
+# The team emailed when a case concerns a service that owns one of its facts (empty: the
+# notification is recorded on the case but not emailed).
+SERVICE_NOTIFICATION_EMAILS = {
+    "virtual_school": env_str("CME_VIRTUAL_SCHOOL_EMAIL"),
+    "youth_offending_team": env_str("CME_YOUTH_OFFENDING_TEAM_EMAIL"),
+    "send_team": env_str("CME_SEND_TEAM_EMAIL"),
+}
 
 # GOV.UK Notify: email to referrers and families. Without a key, emails are only logged.
 NOTIFY_API_KEY = env_secret("NOTIFY_API_KEY", default="")
 NOTIFY_EMAIL_SENDER = env_str("CME_NOTIFY_EMAIL_SENDER")
 NOTIFY_TEMPLATES = {
     "referral_acknowledgement": env_str("NOTIFY_TEMPLATE_REFERRAL_ACKNOWLEDGEMENT"),
+    "service_notification": env_str("NOTIFY_TEMPLATE_SERVICE_NOTIFICATION"),
+    "weekly_digest": env_str("NOTIFY_TEMPLATE_WEEKLY_DIGEST"),
 }
 
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -267,6 +332,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        # WeasyPrint logs every step of every letter it makes at INFO.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 CSRF_FAILURE_VIEW = "cme.web.views.csrf_failure"

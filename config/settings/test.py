@@ -15,4 +15,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 NOTIFY_EMAIL_SENDER = "cme.lib.notify.RecordingSender"
-NOTIFY_TEMPLATES = {"referral_acknowledgement": "00000000-0000-4000-8000-000000000001"}
+NOTIFY_TEMPLATES = {
+    "referral_acknowledgement": "00000000-0000-4000-8000-000000000001",
+    "service_notification": "00000000-0000-4000-8000-000000000002",
+    "weekly_digest": "00000000-0000-4000-8000-000000000003",
+}

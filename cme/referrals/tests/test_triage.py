@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 import pytest
+import time_machine
 from django.test import Client
 from django.utils import timezone
 
 from cme.accounts.models import User
+from cme.attendance.importers import ATTENDANCE_COLUMNS, import_attendance_file
+from cme.attendance.tests.registers import weekdays
 from cme.audit.models import AuditEvent
 from cme.cases.models import Case
 from cme.cases.workflow import CaseStatus
@@ -191,3 +195,52 @@ def test_a_referral_is_matched_in_the_background_when_it_arrives(
     tasks.match_referral.enqueue(referral.pk)  # the test settings run tasks at once
     match = IdentityMatch.objects.get(source_reference=referral.reference)
     assert (match.status, match.child_id) == ("linked", child.pk)
+
+
+def test_a_child_present_at_school_this_week_is_closed_as_attending_in_one_action(
+    client: Client, cme_officer: User, school: School, tmp_path: Path
+) -> None:
+    child = pupil_at(school, **ZOE)
+    days = weekdays(datetime.date(2025, 11, 3), 5)
+    marks = tmp_path / "marks.csv"
+    marks.write_text(
+        ",".join(ATTENDANCE_COLUMNS)
+        + "\n"
+        + "".join(
+            f"{child.upn},{school.laestab},{day.isoformat()},{session},/\n"
+            for day in days
+            for session in ("AM", "PM")
+        ),
+        encoding="utf-8",
+    )
+    assert import_attendance_file(path=marks, today=days[-1]).rejected == 0
+    referral = ReceivedReferralFactory.create()
+    client.force_login(cme_officer)
+    with time_machine.travel(datetime.datetime(2025, 11, 7, 15, tzinfo=datetime.UTC)):
+        page = client.get(f"/referrals/{referral.pk}/").content.decode()
+        assert "Suggested: <strong>On a roll and attending: closed</strong>" in page
+        response = client.post(
+            f"/referrals/{referral.pk}/", {"child": str(child.pk), "outcome": "on_roll_attending"}
+        )
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert (referral.outcome, referral.case) == (Referral.Outcome.ON_ROLL_ATTENDING, None)
+
+
+def test_without_recent_present_marks_attending_is_not_offered_and_refused(
+    client: Client, cme_officer: User, school: School
+) -> None:
+    child = pupil_at(school, **ZOE)
+    referral = ReceivedReferralFactory.create()
+    client.force_login(cme_officer)
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    assert 'value="on_roll_attending"' not in page
+    with pytest.raises(triage_services.TriageError, match="Confirm with the school"):
+        triage_services.triage_referral(
+            actor=cme_officer,
+            referral=referral,
+            outcome=Referral.Outcome.ON_ROLL_ATTENDING,
+            child=child,
+        )
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.RECEIVED

@@ -1,0 +1,94 @@
+"""Writes outside the importer: watching attendance after a placement, closing past years."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from cme.attendance import services
+from cme.attendance.importers import ATTENDANCE_COLUMNS, import_attendance_file
+from cme.attendance.models import AttendanceTrigger, PlacementMonitoring
+from cme.attendance.rules import Rule
+from cme.audit.models import AuditEvent
+from cme.pupils.models import School
+from cme.pupils.tests.factories import pupil_at
+
+from .registers import weekdays
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+def _marks(tmp_path: Path, rows: list[str], today: D) -> None:
+    path = tmp_path / "marks.csv"
+    path.write_text(",".join(ATTENDANCE_COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    import_attendance_file(path=path, today=today)
+
+
+@time_machine.travel(datetime.datetime(2025, 10, 10, 18, tzinfo=datetime.UTC), tick=False)
+def test_watching_a_placement_audits_it_and_applies_the_rule_at_once(
+    tmp_path: Path, school: School, cme_officer: object
+) -> None:
+    child = pupil_at(school)
+    days = weekdays(D(2025, 10, 6), 5)
+    today = days[-1]
+    _marks(
+        tmp_path,
+        [
+            f"{child.upn},{school.laestab},{day},{session},{'/' if n < 3 else 'O'}"
+            for n, day in enumerate(days)
+            for session in ("AM", "PM")
+        ],
+        today,
+    )
+    assert not AttendanceTrigger.objects.exists()
+
+    watch = services.watch_attendance_after_placement(
+        child=child, school=school, placed_on=days[0], actor=cme_officer
+    )
+
+    assert PlacementMonitoring.objects.get() == watch
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.PLACEMENT_MONITORED)
+    assert (event.child_id, event.actor) == (child.pk, cme_officer)
+    trigger = AttendanceTrigger.objects.get()
+    assert (trigger.rule, trigger.status) == (Rule.POST_PLACEMENT_ATTENDANCE, "open")
+    assert "60.0%" in trigger.detail
+
+
+def test_monitoring_cannot_end_before_the_placement(school: School) -> None:
+    with pytest.raises(ValueError, match="before the placement"):
+        services.watch_attendance_after_placement(
+            child=pupil_at(school),
+            school=school,
+            placed_on=D(2025, 10, 6),
+            actor=None,
+            ends_on=D(2025, 10, 1),
+        )
+
+
+def test_items_still_open_from_a_past_year_are_closed_as_the_year_ended(
+    tmp_path: Path, school: School
+) -> None:
+    child = pupil_at(school)
+    days = weekdays(D(2025, 6, 2), 11)
+    _marks(
+        tmp_path,
+        [
+            f"{child.upn},{school.laestab},{day},{session},O"
+            for day in days
+            for session in ("AM", "PM")
+        ],
+        D(2025, 6, 30),
+    )
+    assert AttendanceTrigger.objects.filter(status="open").exists()
+
+    closed = services.close_triggers_of_ended_years(today=D(2025, 9, 2), actor=None)
+
+    assert closed == AttendanceTrigger.objects.count()
+    assert set(AttendanceTrigger.objects.values_list("closure", flat=True)) == {"year_ended"}
+    assert (
+        AuditEvent.objects.filter(kind=AuditEvent.Kind.ATTENDANCE_TRIGGER_CLOSED).count() == closed
+    )

@@ -1,0 +1,96 @@
+"""Writing many rows at once with PostgreSQL's COPY, for imports of a whole year's registers.
+
+Owns the COPY text format (tab-separated, `\\N` for null, backslash, tab and line breaks
+escaped) and taking ids from a table's sequence ahead of the rows, so rows written by COPY can
+be referred to (an audit event names its subject by id). PostgreSQL only: callers fall back to
+Django's bulk operations elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.db import connection
+
+
+def copy_value(value: Any) -> str:
+    """One value in COPY's text format: dicts and lists as JSON, dates in ISO form."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dict | list):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, datetime.date | datetime.datetime):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    if "\\" in text:
+        text = text.replace("\\", "\\\\")
+    if "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """COPY `rows` into `table` (names from a model's _meta, never from input); returns how
+    many. Runs in the caller's transaction."""
+    return copy_lines(
+        table, columns, ["\t".join(copy_value(value) for value in row) + "\n" for row in rows]
+    )
+
+
+def copy_lines(table: str, columns: Sequence[str], lines: Sequence[str]) -> int:
+    """COPY rows already in the text format (one line each, ending in a newline)."""
+    if not lines:
+        return 0
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+    ):
+        copy.write("".join(lines).encode("utf-8"))
+    return len(lines)
+
+
+def next_ids(table: str, count: int) -> list[int]:
+    """`count` ids taken from the sequence of `table`'s `id` column, for rows about to be
+    written with explicit ids."""
+    if count == 0:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def update_lines(table: str, columns: Sequence[str], lines: Sequence[str]) -> int:
+    """Update rows of `table` by id from lines in COPY's text format (id first, then
+    `columns`): COPY into a temporary table, then one UPDATE joining it."""
+    if not lines:
+        return 0
+    names = ", ".join(columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE copied_changes ON COMMIT DROP AS "  # noqa: S608 - names from a model
+            f"SELECT id, {names} FROM {table} WITH NO DATA"
+        )
+        copy_lines("copied_changes", ("id", *columns), lines)
+        assignments = ", ".join(f"{column} = changes.{column}" for column in columns)
+        cursor.execute(
+            f"UPDATE {table} AS target SET {assignments} "  # noqa: S608 - names from a model
+            "FROM copied_changes AS changes WHERE target.id = changes.id"
+        )
+        cursor.execute("DROP TABLE copied_changes")
+    return len(lines)
+
+
+def update_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """`update_lines` from rows of values (id first)."""
+    return update_lines(
+        table, columns, ["\t".join(copy_value(value) for value in row) + "\n" for row in rows]
+    )
