@@ -34,10 +34,13 @@ from .marks import (
     SCHOOL_DAY_KINDS,
     date_of_day,
     day_index,
+    padded,
     school_year_of,
     session_kinds,
     sessions_in_year,
+    symbol_of_code,
     year_end,
+    year_start,
 )
 from .models import AttendanceTrigger, AttendanceYear, PlacementMonitoring
 from .rules import Flag, Rule, Thresholds, evaluate_matrix, symbol_matrix
@@ -459,3 +462,49 @@ def triggers_fired_at_school(
         .select_related("child")
         .order_by("fired_on", "pk")
     )
+
+
+# --- Sessions over a period, for reports ----------------------------------------------------------
+
+# Education arranged away from the school site: by the authority (K) or another approved
+# educational activity off site (B). Both are codes the 2024 set and the earlier set share.
+OFF_SITE_CODES: Final = ("K", "B")
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodSessions:
+    """One pupil's sessions at one school over a period."""
+
+    possible: int
+    attended: int
+    off_site: int
+
+
+def sessions_between(
+    *, school_ids: Iterable[int], start: datetime.date, end: datetime.date
+) -> dict[tuple[int, int], PeriodSessions]:
+    """For each (child id, school id) with marks at these schools: possible, attended and
+    off-site sessions dated from `start` to `end` inclusive, as the DfE counts them (a
+    session not counted in possible sessions is in neither figure)."""
+    counted = sorted(COUNTED_KINDS)
+    off_site = np.frombuffer(
+        "".join(symbol_of_code(code) for code in OFF_SITE_CODES).encode("ascii"), dtype=np.uint8
+    )
+    totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    years = AttendanceYear.objects.filter(
+        school_id__in=list(school_ids),
+        school_year__gte=school_year_of(start),
+        school_year__lte=school_year_of(end),
+    ).values_list("child_id", "school_id", "school_year", "marks")
+    for child_id, school_id, school_year, marks in years.iterator(chunk_size=2_000):
+        first = max(0, 2 * day_index(max(start, year_start(school_year)), school_year))
+        last = 2 * (day_index(min(end, year_end(school_year)), school_year) + 1)
+        kinds = session_kinds(marks, school_year)[first:last]
+        symbols = np.frombuffer(
+            padded(marks, school_year)[first:last].encode("ascii"), dtype=np.uint8
+        )
+        total = totals[(child_id, school_id)]
+        total[0] += int(np.isin(kinds, counted).sum())
+        total[1] += int(_attended(kinds).sum())
+        total[2] += int(np.isin(symbols, off_site).sum())
+    return {key: PeriodSessions(*values) for key, values in totals.items()}

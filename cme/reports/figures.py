@@ -1,10 +1,8 @@
 """The figures a school's termly attendance report shows, and the one function they come from.
 
-`school_term_figures` is the only source: the report, its PDF and the scheduled run call it,
-and tests stub it. Attendance marks come from cme.attendance, which is being built; until it
-provides per-pupil session counts for a school and a date range (see the function), the
-figures hold the pupils on the school's roll in the term with no sessions, and the report
-says that no attendance marks are available.
+`school_term_figures` is the only source: the report, its PDF and the scheduled run call it.
+Sessions come from the attendance registers (`cme.attendance.selectors.sessions_between`); a
+school with no marks in the term gets a report that says no attendance marks are available.
 """
 
 from __future__ import annotations
@@ -13,11 +11,13 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from cme.attendance import selectors as attendance_selectors
 from cme.provision.rules import attendance_percent
 from cme.pupils.models import Enrolment, School
 from cme.standards.school_age import national_curriculum_year, year_group_label
 
 from .models import NationalAttendanceFigure
+from .selectors import schools_with_termly_reports
 from .terms import Term
 
 # The policy's threshold: the termly report lists pupils under 90% attendance.
@@ -140,26 +140,48 @@ def national_percent(term: Term) -> float | None:
 
 
 def school_term_figures(*, school: School, term: Term) -> SchoolTermFigures:
-    """The report's figures for `school` over `term`.
-
-    What it needs from cme.attendance, for the term's dates (start to end, marks to date):
-    - per pupil on the school's roll: possible and attended sessions (present, late and
-      approved educational activity count as attended, as DfE counts);
-    - per pupil: sessions coded K (education arranged by the authority) or B (another
-      approved educational activity off site), for the off-site list;
-    - the same possible and attended totals over all the authority's maintained primary
-      schools, for the authority's figure.
-    Until then no sessions are known."""
-    pupils = tuple(
-        PupilAttendance(child_id=child_id, name=name, year_group=year, possible=0, attended=0)
-        for child_id, name, year in pupils_on_roll(school=school, start=term.start, end=term.end)
+    """The report's figures for `school` over `term`, from the attendance registers up to the
+    term's end: each pupil on the roll's possible and attended sessions at the school (present
+    and approved educational activity count as attended, as the DfE counts), the pupils with
+    sessions coded K or B (education away from the school site), and the same totals over all
+    the authority's maintained primary schools."""
+    at_school = attendance_selectors.sessions_between(
+        school_ids=[school.pk], start=term.start, end=term.end
     )
+    pupils = []
+    off_site = []
+    for child_id, name, year in pupils_on_roll(school=school, start=term.start, end=term.end):
+        sessions = at_school.get((child_id, school.pk))
+        pupils.append(
+            PupilAttendance(
+                child_id=child_id,
+                name=name,
+                year_group=year,
+                possible=sessions.possible if sessions else 0,
+                attended=sessions.attended if sessions else 0,
+            )
+        )
+        if sessions and sessions.off_site:
+            off_site.append(
+                OffSitePupil(
+                    child_id=child_id,
+                    name=name,
+                    year_group=year,
+                    sessions=sessions.off_site,
+                    provision="Coded K or B in the register",
+                )
+            )
+    authority = attendance_selectors.sessions_between(
+        school_ids=schools_with_termly_reports().values_list("pk", flat=True),
+        start=term.start,
+        end=term.end,
+    ).values()
     return SchoolTermFigures(
         school_possible=sum(p.possible for p in pupils),
         school_attended=sum(p.attended for p in pupils),
-        authority_possible=0,
-        authority_attended=0,
+        authority_possible=sum(s.possible for s in authority),
+        authority_attended=sum(s.attended for s in authority),
         national_percent=national_percent(term),
-        pupils=pupils,
-        off_site=(),
+        pupils=tuple(pupils),
+        off_site=tuple(off_site),
     )
