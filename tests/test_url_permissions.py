@@ -84,6 +84,7 @@ PROTECTED: dict[str, str | None] = {
     "transfers:file_detail": "transfers.import_ctf",
     "transfers:download_file": "transfers.import_ctf",
     "transfers:child_ctf": "transfers.export_ctf",
+    "transfers:roll_worklist": "transfers.search_lost_pupils",
     "returns:home": "returns.view_returns",
     "returns:choose_kind": "returns.make_return",
     "returns:pupil": "returns.make_return",
@@ -92,6 +93,9 @@ PROTECTED: dict[str, str | None] = {
     "returns:return_detail": "returns.view_returns",
     "returns:process_return": "returns.process_return",
     "returns:record_la_notification": "returns.record_la_notification",
+    "returns:deletion_agreements": "returns.view_returns",
+    "returns:request_deletion_agreement": "returns.request_deletion_agreement",
+    "returns:agree_deletion": "returns.agree_deletion",
     "provision:home": "provision.decide_provision",
     "provision:case_provision": "provision.decide_provision",
     "provision:decide": "provision.decide_provision",
@@ -233,6 +237,9 @@ def objects(db: None, school: School, school_user: User) -> dict[str, int]:
         number=None,
         answers=answers_for(ReturnKind.DELETION),
     )
+    agreement = return_services.request_deletion_agreement(
+        actor=school_user, child=child, ground="h", note="Letters and a home visit"
+    )
     lost = lost_pupil_on_worklist()  # a lost-pupil CTF from another authority, on the worklist
     return {
         **provision_objects(),  # a SEND case, an application, a panel meeting, a placement
@@ -243,6 +250,7 @@ def objects(db: None, school: School, school_user: User) -> dict[str, int]:
         "file_id": lost.lost_pupil.file_id,
         "return_id": school_return.pk,
         "draft_id": draft.pk,
+        "agreement_id": agreement.pk,
         "number": 1,
         "match_id": match.pk,
         "enquiry_id": enquiry.pk,

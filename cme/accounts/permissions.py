@@ -54,6 +54,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Role]] = {
     "returns.view_returns": LA_CASEWORK_ROLES | {Role.SCHOOL_ATTENDANCE},
     "returns.record_la_notification": LA_CASEWORK_ROLES,
     "returns.process_return": LA_CASEWORK_ROLES,
+    "returns.request_deletion_agreement": frozenset({Role.SCHOOL_ATTENDANCE}),
+    "returns.agree_deletion": LA_CASEWORK_ROLES,
     # Confirm or reject the register children the engine proposes for a notification.
     "matching.review_match": LA_CASEWORK_ROLES,
     # School transfers (issue 6): import Common Transfer Files, export or forward one, and

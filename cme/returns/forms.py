@@ -634,3 +634,58 @@ class LaNotificationForm(ReturnForm, _OneParent):
             for name, value in self.cleaned_data.items()
             if name not in {"token", "kind", "other_la_code", "notified_on"}
         }
+
+
+class DeletionAgreementRequestForm(forms.Form):
+    """A school asks the authority to agree a deletion under ground (h) or (i)."""
+
+    child = forms.ChoiceField(
+        label="Pupil",
+        error_messages={
+            "required": "Select the pupil",
+            "invalid_choice": "Select a pupil on your school's roll",
+        },
+    )
+    ground = forms.ChoiceField(
+        label="Deletion ground",
+        widget=forms.RadioSelect,
+        choices=[
+            ("h", "(h) Not returned 10 school days after leave of absence"),
+            ("i", "(i) Absent 20 continuous school days (sessions coded G, N or O)"),
+        ],
+        error_messages={"required": "Select ground (h) or (i)"},
+    )
+    note = forms.CharField(
+        label="What the school has done to find the pupil",
+        help_text="The enquiries made so far: calls, letters, home visits, and when",
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": "Enter what the school has done to find the pupil"},
+    )
+
+    def __init__(self, *args: Any, pupils: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = [("", "Select a pupil"), *pupils]  # type: ignore[attr-defined]
+
+
+class AgreeDeletionForm(forms.Form):
+    """The officer records the joint enquiries and the date the authority agreed."""
+
+    joint_enquiries = forms.CharField(
+        label="Joint enquiries made by the school and the authority",
+        widget=forms.Textarea,
+        max_length=4000,
+        error_messages={"required": "Enter the joint enquiries made"},
+    )
+    agreed_on = GovukDate(
+        label="Date the authority agreed",
+        error_name="Date the authority agreed",
+        hint="For example, 27 3 2025",
+        past_only="today_or_past",
+    )
+
+    def clean_agreed_on(self) -> datetime.date:
+        agreed_on = self.cleaned_data.get("agreed_on")
+        if not isinstance(agreed_on, datetime.date):
+            raise ValidationError("Enter the date the authority agreed")
+        return agreed_on

@@ -14,7 +14,14 @@ from django.db import models
 
 from .kinds import OTHER_LA_KINDS, SCHOOL_KINDS, AttendanceReason, ReturnKind
 
-__all__ = ["AttendanceReason", "ReturnDraft", "ReturnKind", "ReturnedPupil", "SchoolReturn"]
+__all__ = [
+    "AttendanceReason",
+    "DeletionAgreement",
+    "ReturnDraft",
+    "ReturnKind",
+    "ReturnedPupil",
+    "SchoolReturn",
+]
 
 
 class SchoolReturn(models.Model):
@@ -210,3 +217,57 @@ class ReturnDraft(models.Model):
     @property
     def is_sent(self) -> bool:
         return self.school_return_id is not None
+
+
+class DeletionAgreement(models.Model):
+    """A school's request for the authority's agreement before deleting a pupil's name under
+    regulation 9(1)(h) or (i), which need the school and the authority to have made
+    reasonable enquiries jointly; the officer records those enquiries and the dated
+    agreement. Linked to the child's open case, if there is one, when requested."""
+
+    class Ground(models.TextChoices):
+        H = "h", "(h) Not returned 10 school days after leave, enquiries failed"
+        I = "i", "(i) Absent 20 continuous school days, enquiries failed"  # noqa: E741
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Waiting for the authority"
+        AGREED = "agreed", "Agreed"
+
+    school = models.ForeignKey(
+        "pupils.School", on_delete=models.PROTECT, related_name="deletion_agreements"
+    )
+    child = models.ForeignKey(
+        "pupils.Child", on_delete=models.PROTECT, related_name="deletion_agreements"
+    )
+    ground = models.CharField(max_length=1, choices=Ground.choices)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.REQUESTED)
+    requested_at = models.DateTimeField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    school_note = models.TextField("what the school has done", max_length=2000)
+    joint_enquiries = models.TextField(blank=True, max_length=4000)
+    agreed_on = models.DateField(null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    case = models.ForeignKey(
+        "cases.Case",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deletion_agreements",
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="agreed")
+                | (models.Q(agreed_on__isnull=False) & models.Q(agreed_by__isnull=False)),
+                name="an_agreement_says_when_and_who",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Deletion agreement {self.pk}"

@@ -21,11 +21,13 @@ from cme.attendance import selectors as attendance_selectors
 from cme.attendance.rules import Rule
 from cme.audit import services as audit
 from cme.audit.models import AccessEvent
+from cme.matching.models import IdentityMatch
+from cme.pupils import selectors as pupil_selectors
 from cme.pupils.models import Enrolment, School
 
 from . import duties
 from .kinds import LEAVING_KINDS, ReturnKind
-from .models import ReturnDraft, ReturnedPupil, SchoolReturn
+from .models import DeletionAgreement, ReturnDraft, ReturnedPupil, SchoolReturn
 
 
 def _is_active(user: Any) -> bool:
@@ -307,3 +309,126 @@ def attendance_triggers_without_return(
             )
         )
     return overdue
+
+
+JOINT_ENQUIRY_GROUNDS = ("h", "i")
+
+
+@dataclass(frozen=True, slots=True)
+class EarlyDeletion:
+    """A name deleted under ground (h) or (i) without the authority's agreement dated on or
+    before the deletion."""
+
+    school: School
+    child_id: int
+    child_name: str
+    ground: str
+    deleted_on: datetime.date
+    source: str  # "return" or "roll"
+
+
+def deletion_agreements(*, user: Any) -> QuerySet[DeletionAgreement]:
+    """A school's own requests; the CME team's every school's."""
+    agreements = DeletionAgreement.objects.select_related("school", "child", "case")
+    if user.role in {Role.CME_OFFICER, Role.CME_MANAGER}:
+        return agreements
+    if user.role == Role.SCHOOL_ATTENDANCE and user.school_id is not None:
+        return agreements.filter(school_id=user.school_id)
+    return agreements.none()
+
+
+def deletion_agreement_for(*, user: Any, agreement_id: int) -> DeletionAgreement:
+    try:
+        return deletion_agreements(user=user).get(pk=agreement_id)
+    except DeletionAgreement.DoesNotExist as missing:
+        raise Http404("No such request") from missing
+
+
+def early_deletions(school: School | None = None) -> list[EarlyDeletion]:
+    """Deletions under ground (h) or (i), from a deletion return or a roll removal, made
+    before the authority agreed (no agreement for that school and child dated on or before
+    the deletion). For one school, or every school."""
+    returned = ReturnedPupil.objects.filter(
+        school_return__kind=ReturnKind.DELETION,
+        school_return__school__isnull=False,
+        deletion_ground__in=JOINT_ENQUIRY_GROUNDS,
+        match__child__isnull=False,
+        match__status__in=[IdentityMatch.Status.LINKED, IdentityMatch.Status.CONFIRMED],
+        event_date__isnull=False,
+    ).select_related("school_return__school", "match")
+    ended = Enrolment.objects.filter(
+        end_date__isnull=False, deletion_ground__in=JOINT_ENQUIRY_GROUNDS
+    ).select_related("school", "child")
+    if school is not None:
+        returned = returned.filter(school_return__school=school)
+        ended = ended.filter(school=school)
+    deletions: dict[tuple[int, int], EarlyDeletion] = {}
+    for pupil in returned:
+        assert pupil.match is not None
+        assert pupil.event_date is not None
+        found = EarlyDeletion(
+            school=pupil.school_return.school,  # type: ignore[arg-type]
+            child_id=int(pupil.match.child_id),  # type: ignore[arg-type]
+            child_name=pupil.full_name,
+            ground=pupil.deletion_ground,
+            deleted_on=pupil.event_date,
+            source="return",
+        )
+        deletions.setdefault((found.school.pk, found.child_id), found)
+    for enrolment in ended:
+        assert enrolment.end_date is not None
+        found = EarlyDeletion(
+            school=enrolment.school,
+            child_id=enrolment.child_id,
+            child_name=f"{enrolment.child.forename} {enrolment.child.surname}",
+            ground=enrolment.deletion_ground,
+            deleted_on=enrolment.end_date,
+            source="roll",
+        )
+        key = (found.school.pk, found.child_id)
+        if key not in deletions or found.deleted_on < deletions[key].deleted_on:
+            deletions[key] = found
+    agreed: dict[tuple[int, int], datetime.date] = {}
+    for school_id, child_id, agreed_on in DeletionAgreement.objects.filter(
+        status=DeletionAgreement.Status.AGREED,
+        child_id__in={key[1] for key in deletions},
+    ).values_list("school_id", "child_id", "agreed_on"):
+        key = (school_id, child_id)
+        if agreed_on is not None:
+            agreed[key] = min(agreed_on, agreed.get(key, agreed_on))
+    return sorted(
+        (
+            deletion
+            for key, deletion in deletions.items()
+            if key not in agreed or agreed[key] > deletion.deleted_on
+        ),
+        key=lambda deletion: (deletion.school.name, deletion.deleted_on),
+    )
+
+
+def pupils_on_roll(*, user: Any) -> list[tuple[str, str]]:
+    """The school's current pupils, as choices (id, name and date of birth), for asking
+    agreement to delete one."""
+    if user.school_id is None:
+        return []
+    children = (
+        pupil_selectors.children_visible_to(user)
+        .filter(enrolments__school_id=user.school_id, enrolments__end_date__isnull=True)
+        .distinct()
+        .order_by("surname", "forename", "pk")
+    )
+    return [
+        (
+            str(child.pk),
+            f"{child.forename} {child.surname}"
+            + (
+                f", born {date_format(child.date_of_birth, 'j F Y')}" if child.date_of_birth else ""
+            ),
+        )
+        for child in children
+    ]
+
+
+def pupil_on_roll(*, user: Any, child_id: int) -> Any:
+    """One of the school's current pupils, else 404."""
+    return pupil_selectors.access_child(user=user, child_id=child_id, purpose="Asked to delete")

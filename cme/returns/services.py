@@ -25,7 +25,7 @@ from cme.audit.models import AuditEvent
 from cme.cases import selectors as case_selectors
 from cme.matching import services as matching
 from cme.matching.models import IdentityMatch
-from cme.pupils.models import School
+from cme.pupils.models import Child, School
 from cme.referrals import services as referral_services
 from cme.referrals import triage_services
 from cme.referrals.models import Referral
@@ -33,7 +33,7 @@ from cme.standards.la_codes import load_la_codes
 
 from . import duties, routing, selectors
 from .kinds import ReturnKind
-from .models import ReturnDraft, ReturnedPupil, SchoolReturn
+from .models import DeletionAgreement, ReturnDraft, ReturnedPupil, SchoolReturn
 from .submission import (
     NIL_KEY,
     PUPILS_KEY,
@@ -574,3 +574,79 @@ def referral_submission(
             "pupil": number,
         },
     }
+
+
+@transaction.atomic
+def request_deletion_agreement(
+    *, actor: Any, child: Child, ground: str, note: str
+) -> DeletionAgreement:
+    """A school asks the authority to agree a deletion under ground (h) or (i). Linked to
+    the child's open case, if any; recorded on the child's timeline."""
+    if actor.school_id is None:
+        raise ReturnError("Only a school's staff can ask for agreement")
+    if ground not in DeletionAgreement.Ground.values:
+        raise ReturnError("Select ground (h) or (i)")
+    if DeletionAgreement.objects.filter(
+        school_id=actor.school_id, child=child, status=DeletionAgreement.Status.REQUESTED
+    ).exists():
+        raise ReturnError("You have already asked for agreement to delete this pupil")
+    agreement = DeletionAgreement.objects.create(
+        school_id=actor.school_id,
+        child=child,
+        ground=ground,
+        requested_at=timezone.now(),
+        requested_by=actor,
+        school_note=note,
+        case=case_selectors.open_case_for_child(child_id=child.pk),
+    )
+    audit.record_event(
+        kind=AuditEvent.Kind.DELETION_AGREEMENT_REQUESTED,
+        actor=actor,
+        subject=agreement,
+        child_id=child.pk,
+        summary=f"School asked the authority to agree deletion under ground ({ground})",
+        details={"school_id": actor.school_id, "case_id": agreement.case_id, "ground": ground},
+    )
+    return agreement
+
+
+@transaction.atomic
+def agree_deletion(
+    *, actor: Any, agreement: DeletionAgreement, agreed_on: datetime.date, joint_enquiries: str
+) -> DeletionAgreement:
+    """The officer records the joint enquiries and the dated agreement. The date can be
+    neither in the future nor before the school asked."""
+    agreement = DeletionAgreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status == DeletionAgreement.Status.AGREED:
+        raise ReturnError("This deletion has already been agreed")
+    if agreed_on > timezone.localdate():
+        raise ReturnError("The date of agreement must be today or in the past")
+    if agreed_on < timezone.localdate(agreement.requested_at):
+        raise ReturnError("The date of agreement must be on or after the day the school asked")
+    if not joint_enquiries.strip():
+        raise ReturnError("Enter the joint enquiries made")
+    agreement.status = DeletionAgreement.Status.AGREED
+    agreement.agreed_on = agreed_on
+    agreement.agreed_by = actor
+    agreement.joint_enquiries = joint_enquiries
+    if agreement.case_id is None:
+        agreement.case = case_selectors.open_case_for_child(child_id=agreement.child_id)
+    agreement.save()
+    audit.record_event(
+        kind=AuditEvent.Kind.DELETION_AGREED,
+        actor=actor,
+        subject=agreement,
+        child_id=agreement.child_id,
+        summary=(
+            f"Authority agreed deletion under ground ({agreement.ground}) "
+            f"on {agreed_on.isoformat()} after joint enquiries"
+        ),
+        changes={"status": ["requested", "agreed"]},
+        details={
+            "school_id": agreement.school_id,
+            "case_id": agreement.case_id,
+            "agreed_on": agreed_on,
+            "joint_enquiries": joint_enquiries,
+        },
+    )
+    return agreement

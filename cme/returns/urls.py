@@ -18,6 +18,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.remove_pupil,
         name="remove_pupil",
     ),
+    path("returns/deletions/", views.deletion_agreements, name="deletion_agreements"),
+    path(
+        "returns/deletions/request/",
+        views.request_deletion_agreement,
+        name="request_deletion_agreement",
+    ),
+    path(
+        "returns/deletions/<int:agreement_id>/agree/",
+        views.agree_deletion,
+        name="agree_deletion",
+    ),
     path("returns/<int:return_id>/", views.return_detail, name="return_detail"),
     path("returns/<int:return_id>/process/", views.process_return, name="process_return"),
 ]

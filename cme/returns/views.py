@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cme.pupils import selectors as pupil_selectors
+from cme.referrals.components import date_input
 from cme.web import drafts
 from cme.web.domain_errors import domain_errors_to
 
@@ -29,7 +30,9 @@ from .forms import (
     NIL_RETURN,
     PUPIL_FORMS,
     TOKEN_PATTERN,
+    AgreeDeletionForm,
     ChooseKindForm,
+    DeletionAgreementRequestForm,
     LaNotificationForm,
     ReturnForm,
     new_form_token,
@@ -62,6 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "drafts": selectors.unsent_drafts(user=user),
                 "rows": return_rows(selectors.school_returns(user=user)),
                 "grace_days": settings.RETURNS_OVERDUE_AFTER_DAYS,
+                "early_deletion_count": len(selectors.early_deletions(user.school)),
             },
         )
     schools = list(pupil_selectors.schools_visible_to(user))
@@ -336,6 +340,86 @@ def record_la_notification(request: HttpRequest) -> HttpResponse:
             "token": token or new_form_token(),
             "sections": components.form_sections(form),
             "error_summary": components.error_summary(form),
+        },
+        status=_status(form),
+    )
+
+
+@require_GET
+@permission_required("returns.view_returns", raise_exception=True)
+def deletion_agreements(request: HttpRequest) -> HttpResponse:
+    """Requests for the authority's agreement to a deletion under ground (h) or (i): a
+    school's own, with its deletions made before agreement; for the CME team, every school's,
+    with every deletion made before agreement and the count per school."""
+    user: Any = request.user
+    is_school = user.school_id is not None and not user.has_perm("returns.agree_deletion")
+    early = selectors.early_deletions(user.school if is_school else None)
+    counts: dict[str, int] = {}
+    for deletion in early:
+        counts[deletion.school.name] = counts.get(deletion.school.name, 0) + 1
+    return render(
+        request,
+        "returns/deletion_agreements.html",
+        {
+            "is_school": is_school,
+            "agreements": list(selectors.deletion_agreements(user=user)),
+            "early": early,
+            "counts": sorted(counts.items()),
+            "can_request": user.has_perm("returns.request_deletion_agreement"),
+            "can_agree": user.has_perm("returns.agree_deletion"),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("returns.request_deletion_agreement", raise_exception=True)
+def request_deletion_agreement(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = DeletionAgreementRequestForm(
+        request.POST if request.method == "POST" else None,
+        pupils=selectors.pupils_on_roll(user=user),
+    )
+    if request.method == "POST" and form.is_valid():
+        child = selectors.pupil_on_roll(user=user, child_id=int(form.cleaned_data["child"]))
+        with domain_errors_to(form, services.ReturnError):
+            services.request_deletion_agreement(
+                actor=user,
+                child=child,
+                ground=form.cleaned_data["ground"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, "Your request has been sent to the local authority")
+            return redirect("returns:deletion_agreements")
+    return render(
+        request,
+        "returns/request_deletion_agreement.html",
+        {"form": form},
+        status=_status(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("returns.agree_deletion", raise_exception=True)
+def agree_deletion(request: HttpRequest, agreement_id: int) -> HttpResponse:
+    agreement = selectors.deletion_agreement_for(user=request.user, agreement_id=agreement_id)
+    form = AgreeDeletionForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with domain_errors_to(form, services.ReturnError):
+            services.agree_deletion(
+                actor=request.user,
+                agreement=agreement,
+                agreed_on=form.cleaned_data["agreed_on"],
+                joint_enquiries=form.cleaned_data["joint_enquiries"],
+            )
+            messages.success(request, "Agreement recorded")
+            return redirect("returns:deletion_agreements")
+    return render(
+        request,
+        "returns/agree_deletion.html",
+        {
+            "agreement": agreement,
+            "form": form,
+            "agreed_on": date_input(form["agreed_on"], legend_classes="govuk-fieldset__legend--s"),
         },
         status=_status(form),
     )

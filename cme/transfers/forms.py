@@ -178,3 +178,9 @@ class WorkItemForm(forms.Form):
 
 class RecordMatchForm(forms.Form):
     child = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class RollItemDoneForm(forms.Form):
+    """Mark one roll worklist item done (a button per item)."""
+
+    item = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

@@ -286,3 +286,58 @@ class S2sInboxRun(models.Model):
 
     def __str__(self) -> str:
         return f"S2S inbox run {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class RollWorkItem(models.Model):
+    """An ended enrolment for an officer to look at (roll-removal monitoring, issue 6): a pupil
+    taken off a roll with no known destination, deleted under regulation 9 ground (h) or (i),
+    which needs the authority's joint enquiries first, or a leaver not started on any roll by
+    the expected start date plus the grace. One per enrolment and reason, so monitoring runs
+    may repeat. Kept apart from `TransferWorkItem`, which is one per lost-pupil CTF record."""
+
+    class Reason(models.TextChoices):
+        REMOVED_NO_DESTINATION = "removed_no_destination", "Removed from roll, destination unknown"
+        GROUND_NEEDS_JOINT_ENQUIRIES = (
+            "ground_needs_joint_enquiries",
+            "Deleted under ground (h) or (i): joint enquiries needed",
+        )
+        MISSED_TRANSITION = (
+            "missed_transition",
+            "Not started following a key transition point",
+        )
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+
+    enrolment = models.ForeignKey(
+        "pupils.Enrolment", on_delete=models.CASCADE, related_name="roll_work_items"
+    )
+    child = models.ForeignKey(
+        "pupils.Child", on_delete=models.CASCADE, related_name="roll_work_items"
+    )
+    school = models.ForeignKey("pupils.School", on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=40, choices=Reason.choices)
+    detail = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrolment", "reason"], name="one_roll_item_per_enrolment_and_reason"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(done_at__isnull=False),
+                name="a_done_roll_item_has_a_closing_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Roll item {self.pk}"

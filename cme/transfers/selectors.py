@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Length
 from django.http import Http404
 
@@ -49,6 +49,7 @@ from .models import (
     CtfImportRun,
     CtfPupil,
     CtfSenHistory,
+    RollWorkItem,
     S2sInboxRun,
     TransferWorkItem,
 )
@@ -536,3 +537,35 @@ def current_school(*, child: Child) -> RegisterSchool | None:
 def access_child(*, user: Any, child_id: int, purpose: str) -> Child:
     """The child, through the pupil register's scoped and logged access."""
     return pupil_selectors.access_child(user=user, child_id=child_id, purpose=purpose)
+
+
+# --- Roll-removal monitoring --------------------------------------------------------------------
+
+
+def roll_items(*, show_done: bool = False) -> list[RollWorkItem]:
+    """The roll worklist, oldest first (open items only unless `show_done`)."""
+    items = RollWorkItem.objects.select_related("child", "school", "enrolment")
+    if not show_done:
+        items = items.filter(status=RollWorkItem.Status.OPEN)
+    return list(items.order_by("created_at", "id")[:500])
+
+
+def access_roll_item(*, item_id: int) -> RollWorkItem:
+    try:
+        return RollWorkItem.objects.get(pk=item_id)
+    except RollWorkItem.DoesNotExist as missing:
+        raise Http404 from missing
+
+
+def joint_enquiry_deletions_by_school() -> list[dict[str, Any]]:
+    """Schools that deleted names under ground (h) or (i), with how many: those deletions
+    need the authority's joint enquiries to have been completed first."""
+    return list(
+        RollWorkItem.objects.filter(reason=RollWorkItem.Reason.GROUND_NEEDS_JOINT_ENQUIRIES)
+        .values("school__name", "school__laestab")
+        .annotate(
+            deletions=Count("id"),
+            open_items=Count("id", filter=Q(status=RollWorkItem.Status.OPEN)),
+        )
+        .order_by("-deletions", "school__name")
+    )

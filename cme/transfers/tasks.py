@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.utils import timezone
 from django_tasks import task
 
-from . import importers
+from . import importers, monitoring
 
 
 @task()
@@ -23,3 +26,12 @@ def scan_s2s_inbox(force: bool = False) -> dict[str, int]:
         "refused": run.files_refused,
         "failed": run.files_failed,
     }
+
+
+@task()
+def monitor_rolls(as_of: str | None = None) -> dict[str, int]:
+    """Roll-removal monitoring on `as_of` (ISO date; default today): idempotent, one worklist
+    item per enrolment and reason. Returns how many were scanned and created per reason."""
+    today = datetime.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    result = monitoring.monitor_rolls(today=today)
+    return {"scanned": result.scanned, **result.created}

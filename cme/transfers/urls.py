@@ -8,6 +8,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("transfers/", views.worklist, name="worklist"),
     path("transfers/items/<int:item_id>/", views.work_item, name="work_item"),
     path("transfers/items/<int:item_id>/forward/", views.forward_ctf, name="forward_ctf"),
+    path("transfers/rolls/", views.roll_worklist, name="roll_worklist"),
     path("transfers/lost-pupils/", views.lost_pupil_search, name="lost_pupil_search"),
     path(
         "transfers/lost-pupils/<int:pupil_id>/",

@@ -17,12 +17,13 @@ from cme.pupils.importers import ImportRefused
 from cme.web import drafts
 from cme.web.domain_errors import domain_errors_to
 
-from . import importers, selectors, services
+from . import importers, monitoring, selectors, services
 from .forms import (
     DestinationForm,
     LostPupilSearchForm,
     RecordMatchForm,
     ReimportForm,
+    RollItemDoneForm,
     UploadCtfForm,
     WorkItemForm,
 )
@@ -290,6 +291,31 @@ def child_ctf(request: HttpRequest, child_id: int) -> HttpResponse:
             "form": form,
             "can_search": request.user.has_perm("transfers.search_lost_pupils"),
             **selectors.child_transfers(child=child),
+        },
+        status=_status(form),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("transfers.search_lost_pupils", raise_exception=True)
+def roll_worklist(request: HttpRequest) -> HttpResponse:
+    """Roll removals and missed transitions to look at; POST marks one item done."""
+    show_done = request.GET.get("show") == "all"
+    form = RollItemDoneForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        item = selectors.access_roll_item(item_id=form.cleaned_data["item"])
+        with domain_errors_to(form, monitoring.RollItemError):
+            monitoring.mark_roll_item_done(actor=request.user, item=item)
+            messages.success(request, "Item marked done.")
+            return redirect("transfers:roll_worklist")
+    return render(
+        request,
+        "transfers/roll_worklist.html",
+        {
+            "form": form,
+            "items": selectors.roll_items(show_done=show_done),
+            "show_done": show_done,
+            "schools": selectors.joint_enquiry_deletions_by_school(),
         },
         status=_status(form),
     )

@@ -275,6 +275,10 @@ CTF_MAX_BYTES = env_int("CME_CTF_MAX_BYTES", default=20 * 1024 * 1024)
 # only when the last one is at least S2S_INBOX_EVERY_HOURS old.
 S2S_INBOX_DIR = env_str("CME_S2S_INBOX_DIR", "")
 S2S_INBOX_EVERY_HOURS = env_int("CME_S2S_INBOX_EVERY_HOURS", default=24)
+# Roll-removal monitoring: school days (weekdays) a leaver with a named destination, or a
+# Year 6 summer leaver, has to appear on a roll; and how far back each run looks.
+TRANSITION_GRACE_SCHOOL_DAYS = env_int("CME_TRANSITION_GRACE_SCHOOL_DAYS", default=10)
+ROLL_MONITOR_LOOKBACK_DAYS = env_int("CME_ROLL_MONITOR_LOOKBACK_DAYS", default=400)
 
 # Case deadlines: school days allowed in a case state, per state ("checking=5,locating=20");
 # states not named keep the defaults in cme/cases/deadlines.py.

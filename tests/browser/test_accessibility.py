@@ -31,10 +31,12 @@ from cme.provision.tests.factories import (
     placed_case,
 )
 from cme.pupils.models import Child, School
-from cme.pupils.tests.factories import ChildFactory, pupil_at
+from cme.pupils.tests.factories import ChildFactory, EndedEnrolmentFactory, pupil_at
 from cme.referrals.tests.factories import ReceivedReferralFactory
 from cme.reports import figures as report_figures
 from cme.reports.figures import OffSitePupil, PupilAttendance, SchoolTermFigures
+from cme.returns import services as return_services
+from cme.transfers.monitoring import monitor_rolls
 
 from .accessibility import assert_no_axe_violations
 from .pages import ChildRecordPage, FindAChildPage, SecurityCodePage, SignIn, SignInPage
@@ -509,4 +511,41 @@ def test_the_report_pages_are_accessible(
     page.get_by_label("Year").fill("2025")
     page.get_by_role("button", name="Show the counts").click()
     expect(page.locator(".govuk-error-summary")).to_contain_text("must be a real date")
+    assert_no_axe_violations(page)
+
+
+def test_the_roll_removals_page_is_accessible(
+    page: Page, sign_in: SignIn, cme_officer: User, school: School
+) -> None:
+    EndedEnrolmentFactory.create(school=school, deletion_ground="h")
+    EndedEnrolmentFactory.create(school=school, end_date=datetime.date(2025, 9, 19))
+    monitor_rolls(today=datetime.date(2025, 10, 1))
+    sign_in(cme_officer)
+    _accessible(page, "/transfers/rolls/", "Roll removals to look at")
+    page.get_by_role("button", name="Mark done").first.click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Item marked done")
+    assert_no_axe_violations(page)
+
+
+def test_the_deletion_agreement_pages_are_accessible(
+    page: Page, sign_in: SignIn, school_user: User, cme_officer: User, school: School
+) -> None:
+    child = pupil_at(school, forename="Amara", surname="Okafor")
+    return_services.request_deletion_agreement(
+        actor=school_user, child=child, ground="i", note="Letters and a home visit"
+    )
+    EndedEnrolmentFactory.create(school=school, deletion_ground="h")
+    sign_in(cme_officer)
+    _accessible(page, "/returns/deletions/", "Deletions agreed with the local authority")
+    page.get_by_role("link", name="Record agreement").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record the authority's agreement")
+    page.get_by_role("button", name="Record agreement").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.context.clear_cookies()
+    sign_in(school_user)
+    _accessible(page, "/returns/", "School returns")
+    _accessible(page, "/returns/deletions/request/", "Ask the authority to agree a deletion")
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
