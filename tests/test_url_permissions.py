@@ -99,6 +99,7 @@ PROTECTED: dict[str, str | None] = {
     "provision:home": "provision.decide_provision",
     "provision:case_provision": "provision.decide_provision",
     "provision:decide": "provision.decide_provision",
+    "provision:home_education": "provision.decide_provision",
     "provision:record_placement": "provision.decide_provision",
     "provision:placement": "provision.decide_provision",
     "provision:admissions": "provision.view_admissions",

@@ -38,6 +38,7 @@ class AuditEvent(models.Model):
         RETURN_FAILED = "return_failed", "Processing a school return failed"
         DELETION_AGREEMENT_REQUESTED = "deletion_agreement_requested", "Deletion agreement asked"
         DELETION_AGREED = "deletion_agreed", "Deletion from roll agreed by the authority"
+        HOME_EDUCATION_RECORDED = "home_education", "Home education recorded"
         CASE_OPENED = "case_opened", "Case opened"
         CASE_STATUS_CHANGED = "case_status_changed", "Case status changed"
         CASE_ALLOCATED = "case_allocated", "Case allocated"

@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 
 from .dates import GovukDateField
+from .models import HomeEducationRecord
 from .rules import PanelOutcome, PlacementOutcome, ProvisionRoute
 
 Choices = Sequence[tuple[str, str]]
@@ -322,3 +323,24 @@ class PanelDecisionForm(VersionedForm):
         if outcome == PanelOutcome.RETURNED and not cleaned.get("panel_notes", "").strip():
             self.add_error("panel_notes", "Enter why the panel returned the case")
         return cleaned
+
+
+class HomeEducationForm(forms.Form):
+    status = forms.ChoiceField(
+        label="What is the child's home education now?",
+        widget=forms.RadioSelect,
+        choices=HomeEducationRecord.Status.choices,
+        error_messages={"required": "Select where the child's home education stands"},
+    )
+    on = GovukDateField(
+        label="From when",
+        error_name="The date",
+        hint="The day the authority was told, or the day of the assessment. For example, 27 3 2026",
+        latest="today",
+    )
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -290,3 +290,31 @@ class Placement(models.Model):
     @property
     def is_at_school(self) -> bool:
         return self.school_id is not None
+
+
+class HomeEducationRecord(models.Model):
+    """A step in a child's elective home education, as the case records it: the authority told
+    of it (not yet assessed), the authority's assessment (suitable or unsuitable), or its end.
+    Kept as a history, one row a step, because the DfE return is counted as at any date."""
+
+    class Status(models.TextChoices):
+        NOT_ASSESSED = "not_assessed", "Home educated, not yet assessed"
+        SUITABLE = "suitable", "Home education assessed as suitable"
+        UNSUITABLE = "unsuitable", "Home education assessed as unsuitable"
+        ENDED = "ended", "No longer home educated"
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="home_education")
+    child = models.ForeignKey("pupils.Child", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    on = models.DateField(help_text="The day the step took effect")
+    note = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_status_display()} from {self.on:%d/%m/%Y}"

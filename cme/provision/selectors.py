@@ -31,6 +31,7 @@ from cme.standards.school_age import national_curriculum_year, year_group_label
 from .models import (
     AdmissionRequest,
     AgendaItem,
+    HomeEducationRecord,
     Panel,
     PanelMeeting,
     Placement,
@@ -661,3 +662,12 @@ def panel_papers(*, user: Any, meeting: PanelMeeting) -> PanelPapers:
         str(member) for member in meeting.panel.members.filter(is_active=True).order_by("last_name")
     ]
     return PanelPapers(meeting=meeting, members=members, items=papers)
+
+
+def home_education_of(*, case: Case) -> list[HomeEducationRecord]:
+    """The home-education steps recorded on the case, oldest first."""
+    return list(
+        HomeEducationRecord.objects.filter(case=case)
+        .select_related("recorded_by")
+        .order_by("on", "pk")
+    )

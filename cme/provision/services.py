@@ -30,6 +30,7 @@ from cme.standards.school_age import national_curriculum_year
 from .models import (
     AdmissionRequest,
     AgendaItem,
+    HomeEducationRecord,
     Panel,
     PanelMeeting,
     Placement,
@@ -685,3 +686,37 @@ def record_panel_decision(
                 expected_version=expected_version,
             )
     return item
+
+
+def record_home_education(
+    *,
+    actor: Any,
+    case: Case,
+    status: HomeEducationRecord.Status,
+    on: datetime.date,
+    note: str = "",
+) -> HomeEducationRecord:
+    """Record a step in the child's home education on an open case (the DfE return counts a
+    child in home education assessed as unsuitable, and not one awaiting assessment)."""
+    _check_not_future(on, what="The date")
+    _check_after_birth(on, case=case, what="The date")
+    if case.status == CaseStatus.CLOSED:
+        raise ProvisionError("Re-open the case to record home education on it")
+    with transaction.atomic():
+        record = HomeEducationRecord.objects.create(
+            case=case,
+            child=case.child,
+            status=status,
+            on=on,
+            note=note.strip(),
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        audit.record_event(
+            kind=AuditEvent.Kind.HOME_EDUCATION_RECORDED,
+            actor=actor,
+            subject=record,
+            child_id=case.child_id,
+            summary=f"{record.get_status_display()} from {on:%d/%m/%Y}",
+            details={"case": case.pk, "status": status.value, "on": on},
+        )
+    return record

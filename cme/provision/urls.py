@@ -10,6 +10,11 @@ urlpatterns = [
     path("cases/<int:case_id>/provision/", views.case_provision, name="case_provision"),
     path("cases/<int:case_id>/provision/decide/", views.decide, name="decide"),
     path(
+        "cases/<int:case_id>/provision/home-education/",
+        views.home_education,
+        name="home_education",
+    ),
+    path(
         "cases/<int:case_id>/provision/placement/",
         views.record_placement,
         name="record_placement",

@@ -26,6 +26,7 @@ from .forms import (
     AddToAgendaForm,
     DecideProvisionForm,
     EndPlacementForm,
+    HomeEducationForm,
     MeetingForm,
     NoPlaceForm,
     OfferForm,
@@ -35,6 +36,7 @@ from .forms import (
     RemoveFromAgendaForm,
     StartForm,
 )
+from .models import HomeEducationRecord
 from .rules import (
     DECIDABLE_STATUSES,
     PLACEABLE_STATUSES,
@@ -625,3 +627,36 @@ def meeting_papers_pdf(request: HttpRequest, meeting_id: int) -> HttpResponse:
         f'attachment; filename="panel-papers-{chosen.meets_on:%Y-%m-%d}.pdf"'
     )
     return response
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("provision.decide_provision", raise_exception=True)
+def home_education(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Record a step in the child's home education (told, assessed, ended) on the case."""
+    case = case_selectors.access_case(
+        user=request.user, case_id=case_id, purpose="Recording home education"
+    )
+    form = HomeEducationForm(_posted(request, "home_education"))
+    if request.method == "POST" and form.is_valid():
+        with domain_errors_to(form, *REFUSALS):
+            services.record_home_education(
+                actor=request.user,
+                case=case,
+                status=HomeEducationRecord.Status(form.cleaned_data["status"]),
+                on=form.cleaned_data["on"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, "Home education recorded")
+            return redirect("provision:case_provision", case_id=case.pk)
+    return render(
+        request,
+        "provision/home_education.html",
+        {
+            "case": case,
+            "history": selectors.home_education_of(case=case),
+            "form": form,
+            "errors": error_list(form),
+            "on": date_input(form["on"], legend_classes="govuk-fieldset__legend--s"),
+        },
+        status=_status(form),
+    )

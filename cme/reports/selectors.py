@@ -28,7 +28,7 @@ from cme.audit.models import AuditEvent
 from cme.cases.categories import CaseCategory
 from cme.cases.models import Case
 from cme.cases.workflow import CaseStatus
-from cme.provision.models import AdmissionRequest, Placement
+from cme.provision.models import AdmissionRequest, HomeEducationRecord, Placement
 from cme.provision.rules import AdmissionStatus, PlacementOutcome
 from cme.pupils.models import Enrolment, School, SchoolPhase, SchoolStatus, SchoolType
 from cme.referrals.models import Referral
@@ -39,6 +39,7 @@ from .dfe_return import (
     CaseState,
     ChildHistory,
     DfeReturn,
+    HomeEducation,
     Steps,
     dfe_return,
     value_on,
@@ -167,6 +168,14 @@ def application_steps(rows: Sequence[dict[str, Any]]) -> Steps[Application]:
     return tuple((day, value) for day, _, value in sorted(marks, key=lambda m: (m[0], m[1])))
 
 
+HOME_EDUCATION_OF_STATUS: dict[HomeEducationRecord.Status, HomeEducation] = {
+    HomeEducationRecord.Status.NOT_ASSESSED: HomeEducation.NOT_ASSESSED,
+    HomeEducationRecord.Status.SUITABLE: HomeEducation.SUITABLE,
+    HomeEducationRecord.Status.UNSUITABLE: HomeEducation.UNSUITABLE,
+    HomeEducationRecord.Status.ENDED: HomeEducation.NONE,
+}
+
+
 def register_histories() -> list[ChildHistory]:
     """Every child who has had a case, with what the register knows of them over time. A
     fixed number of queries, whatever the size of the register."""
@@ -225,6 +234,13 @@ def register_histories() -> list[ChildHistory]:
         if child_id is not None:
             applications[child_id].append(dict(admission))
 
+    home_education: dict[int, list[tuple[datetime.date, HomeEducation]]] = defaultdict(list)
+    steps = HomeEducationRecord.objects.order_by("on", "pk").values_list("child_id", "status", "on")
+    for child_id, status, on in steps:
+        home_education[child_id].append(
+            (on, HOME_EDUCATION_OF_STATUS[HomeEducationRecord.Status(status)])
+        )
+
     per_child: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for case in cases:
         per_child[case["child_id"]].append(case)
@@ -239,6 +255,7 @@ def register_histories() -> list[ChildHistory]:
                 on_roll=interval_steps(rolls[child_id]),
                 alternative_provision=interval_steps(provision[child_id]),
                 application=application_steps(applications[child_id]),
+                home_education=tuple(home_education[child_id]),
             )
         )
     return histories

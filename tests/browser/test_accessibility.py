@@ -549,3 +549,19 @@ def test_the_deletion_agreement_pages_are_accessible(
     page.get_by_role("button", name="Send request").click()
     expect(page.locator(".govuk-error-summary")).to_be_visible()
     assert_no_axe_violations(page)
+
+
+def test_recording_home_education_is_accessible_with_and_without_errors(
+    page: Page, sign_in: SignIn, cme_officer: User, school: School
+) -> None:
+    child = pupil_at(school, forename="Noor", surname="Haddad")
+    case = open_case(actor=None, child=child, category=CaseCategory.IDENTIFIED_MISSING)
+    for status in (CaseStatus.CHECKING, CaseStatus.LOCATING, CaseStatus.LOCATED):
+        case = move_case(actor=None, case=case, to=status)
+    sign_in(cme_officer)
+    page.goto(f"/cases/{case.pk}/provision/home-education/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Home education")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name="Record home education").click()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
+    assert_no_axe_violations(page)

@@ -423,3 +423,36 @@ def test_the_lists_take_a_fixed_number_of_queries_however_many_cases(
     cases(4)
     with django_assert_max_num_queries(len(few.captured_queries)):  # type: ignore[operator]
         assert client.get("/provision/").status_code == 200
+
+
+def test_an_officer_records_home_education_and_its_assessment(
+    client: Client, cme_officer: User
+) -> None:
+    case = located_case(actor=cme_officer)
+    client.force_login(cme_officer)
+    assert "Record home education" in client.get(f"/cases/{case.pk}/provision/").content.decode()
+    response = client.post(
+        f"/cases/{case.pk}/provision/home-education/",
+        {"status": "unsuitable", "note": "No evidence of education", **_date("on", TODAY())},
+    )
+    assert response.status_code == 302
+    page = client.get(f"/cases/{case.pk}/provision/home-education/").content.decode()
+    assert "Home education assessed as unsuitable" in page
+    assert "No evidence of education" in page
+
+
+def test_home_education_in_the_future_or_without_a_choice_is_refused(
+    client: Client, cme_officer: User
+) -> None:
+    case = located_case(actor=cme_officer)
+    client.force_login(cme_officer)
+    tomorrow = TODAY() + datetime.timedelta(days=1)
+    future = client.post(
+        f"/cases/{case.pk}/provision/home-education/",
+        {"status": "suitable", **_date("on", tomorrow)},
+    )
+    blank = client.post(f"/cases/{case.pk}/provision/home-education/", {})
+    for response in (future, blank):
+        assert response.status_code == 400
+        assert "govuk-error-summary" in response.content.decode()
+    assert selectors.home_education_of(case=case) == []

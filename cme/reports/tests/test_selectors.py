@@ -15,7 +15,7 @@ from cme.cases.categories import CaseCategory
 from cme.cases.models import Case
 from cme.cases.workflow import CaseStatus, ClosureReason
 from cme.provision import services as provision_services
-from cme.provision.models import AdmissionRequest
+from cme.provision.models import AdmissionRequest, HomeEducationRecord
 from cme.provision.rules import ProvisionRoute
 from cme.pupils.models import Child, School
 from cme.pupils.tests.factories import ChildFactory, CurrentEnrolmentFactory
@@ -140,7 +140,7 @@ def test_the_register_is_read_in_a_fixed_number_of_queries(
     for day in ("2025-09-01", "2025-09-02", "2025-09-03"):
         case = _open(ChildFactory.create(date_of_birth=BORN), day)
         _move(case, day, CaseStatus.CHECKING, CaseStatus.LOCATING)
-    with django_assert_max_num_queries(6):  # type: ignore[operator]
+    with django_assert_max_num_queries(7):  # type: ignore[operator]  # one more: home education
         histories = register_histories()
     assert len(histories) == 3
 
@@ -158,3 +158,26 @@ def test_termly_reports_go_to_open_maintained_primary_schools(school: School) ->
 def test_today_is_the_default_nowhere() -> None:
     # The return is always asked for a date: the view and the command choose today.
     assert dfe_return_as_at(timezone.localdate()).on_census_date == 0
+
+
+def test_home_education_counts_once_assessed_as_unsuitable_and_not_before() -> None:
+    child = ChildFactory.create(date_of_birth=BORN, sex="M")
+    case = _open(child, "2025-09-03")
+    case = _move(case, "2025-09-03", CaseStatus.CHECKING, CaseStatus.LOCATING, CaseStatus.LOCATED)
+    assert counted("2025-09-05") == 1  # located, on no roll, no suitable education
+    with at("2025-09-08"):
+        provision_services.record_home_education(
+            actor=None,
+            case=case,
+            status=HomeEducationRecord.Status.NOT_ASSESSED,
+            on=datetime.date(2025, 9, 8),
+        )
+    with at("2025-10-20"):
+        provision_services.record_home_education(
+            actor=None,
+            case=case,
+            status=HomeEducationRecord.Status.UNSUITABLE,
+            on=datetime.date(2025, 10, 20),
+        )
+    assert counted("2025-09-30") == 0  # home educated, not yet assessed
+    assert counted("2025-10-21") == 1  # assessed as unsuitable
