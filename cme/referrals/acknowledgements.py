@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from django.db import transaction
-
 from cme.audit import services as audit
 from cme.audit.models import AuditEvent
 from cme.lib.notify import NotifyError, email_sender, template_id
@@ -59,12 +57,11 @@ def send_acknowledgement(*, referral: Referral) -> bool:
             summary=f"Acknowledgement of referral {referral.reference} not sent: {error}",
         )
         return False
-    with transaction.atomic():
-        audit.record_event(
-            kind=AuditEvent.Kind.REFERRAL_ACKNOWLEDGED,
-            actor=None,
-            subject=referral,
-            summary=f"Acknowledgement of referral {referral.reference} emailed to the referrer",
-            details={"notify_id": notify_id},
-        )
+    audit.record_event(
+        kind=AuditEvent.Kind.REFERRAL_ACKNOWLEDGED,
+        actor=None,
+        subject=referral,
+        summary=f"Acknowledgement of referral {referral.reference} emailed to the referrer",
+        details={"notify_id": notify_id},
+    )
     return True

@@ -77,8 +77,8 @@ class Destination(enum.StrEnum):
 
     SCHOOL = "school"
     AUTHORITY = "authority"  # Estab LLLL: the local authority itself
-    UNKNOWN = "unknown"  # XXX/XXXX: a lost pupil, destination not known
-    OUTSIDE = "outside"  # MMM/MMMM: independent sector, or outside England
+    UNKNOWN = "unknown"  # the all-X LA and establishment codes: a lost pupil, destination unknown
+    OUTSIDE = "outside"  # the all-M codes: independent sector, or outside England
     NOT_GIVEN = "not_given"
 
     @property
