@@ -67,7 +67,16 @@ from cme.standards.attendance_codes import CODE_SET_2024_START, lookup_attendanc
 from cme.standards.upn import UPN_CENSUS_MESSAGES, check_upn, normalise_upn
 
 from . import services
-from .marks import NO_MARK, SESSION_NAMES, code_of_symbol, school_year_of, sessions_in_year
+from .marks import (
+    NO_MARK,
+    SESSION_NAMES,
+    Kind,
+    code_of_symbol,
+    kinds_at,
+    school_year_of,
+    sessions_in_year,
+    year_start,
+)
 from .marks import day_index as day_of_year
 from .marks import symbol_of_code as packed_symbol
 
@@ -927,27 +936,34 @@ class _Resolver:
 # --- Merging the marks into the stored pupil-years -----------------------------------------
 
 
-def _stored_matrix(marks: _Marks) -> tuple[npt.NDArray[np.uint8], list[int | None], bool]:
-    """The stored marks of the file's pupil-years, one row each, their ids (None: new), and
-    whether any is stored."""
-    keys = len(marks.key_child)
-    matrix = np.full((keys, _WIDTH), _DOT, dtype=np.uint8)
+def _window(marks: _Marks) -> tuple[int, int]:
+    """The sessions of the year the file's rows fall in, [first, last + 1), whatever their
+    year: all the merge reads of the stored marks (a daily increment's two sessions)."""
+    if marks.rows.position.size == 0:
+        return 0, 0
+    return int(marks.rows.position.min()), int(marks.rows.position.max()) + 1
+
+
+def _stored_matrix(
+    marks: _Marks, window: tuple[int, int]
+) -> tuple[npt.NDArray[np.uint8], list[services.StoredYear | None]]:
+    """The stored marks of the file's pupil-years within `window`, one row each, and what
+    is stored of each (None: new)."""
+    low, high = window
+    matrix = np.full((len(marks.key_child), high - low), _DOT, dtype=np.uint8)
     stored = services.stored_years(
-        children=marks.key_child, schools=marks.key_school, years=marks.key_year
+        children=marks.key_child, schools=marks.key_school, years=marks.key_year, window=window
     )
-    ids: list[int | None] = []
-    rows: list[int] = []
-    texts: list[str] = []
-    for index in range(keys):
-        found = stored.get((marks.key_child[index], marks.key_school[index], marks.key_year[index]))
-        ids.append(found[0] if found is not None else None)
-        if found is not None:
-            rows.append(index)
-            texts.append(found[1].ljust(_WIDTH, NO_MARK))
-    if rows:  # every stored year's marks in one copy
-        blob = np.frombuffer("".join(texts).encode("ascii"), dtype=np.uint8)
-        matrix[np.array(rows)] = blob.reshape(len(rows), _WIDTH)
-    return matrix, ids, bool(stored)
+    found = [
+        stored.get(key)
+        for key in zip(marks.key_child, marks.key_school, marks.key_year, strict=True)
+    ]
+    rows = [index for index, year in enumerate(found) if year is not None]
+    if rows:  # every stored year's window in one copy
+        texts = b"".join(year.window.ljust(high - low, b".") for year in found if year)
+        blob = np.frombuffer(texts, dtype=np.uint8)
+        matrix[np.array(rows)] = blob.reshape(len(rows), high - low)
+    return matrix, found
 
 
 def _last_line_wins(
@@ -968,16 +984,20 @@ def _last_line_wins(
 
 def _merge(
     marks: _Marks, *, table: _Table, messages: _Messages, report: ImportReport
-) -> tuple[list[services.YearMarks], list[services.MarkCorrection]]:
+) -> tuple[list[services.YearMarks], list[services.MarksSpan], list[services.MarkCorrection]]:
     """Put each row's mark in its pupil-year, counting it created, updated or unchanged.
 
-    Returns the pupil-years that changed (their whole marks) and the corrections (a mark that
-    replaced another). Two rows for the same session: the later line wins; the earlier is
-    unchanged if it gives the same mark, else rejected with a message.
+    Returns the pupil-years that changed, the changes to stored ones as spans of marks with
+    their new counts (the stored marks outside the file's sessions are never read), and the
+    corrections (a mark that replaced another). Two rows for the same session: the later
+    line wins; the earlier is unchanged if it gives the same mark, else rejected with a
+    message.
     """
-    matrix, ids, any_stored = _stored_matrix(marks)
-    flat = marks.key.astype(np.int64) * _WIDTH
-    flat += marks.rows.position
+    low, high = window = _window(marks)
+    matrix, found = _stored_matrix(marks, window)
+    any_stored = any(year is not None for year in found)
+    flat = marks.key.astype(np.int64) * (high - low)
+    flat += marks.rows.position - low
     winner, won = _last_line_wins(flat, matrix.size)
     everything = matrix.reshape(-1)
     new = marks.rows.symbol
@@ -1001,36 +1021,166 @@ def _merge(
         everything[flat[won]] = new[won]
     else:
         everything[flat] = new
-    keys = len(ids)
+    keys = len(found)
     if not any_stored and every_row_won:
         changed = np.ones(keys, dtype=np.bool_)  # a first import: every year is new
     else:
         changed = np.zeros(keys, dtype=np.bool_)
         changed[marks.key[changed_rows]] = True
-    first_changed = np.zeros(keys, dtype=np.int64)
-    recheck = np.ones(keys, dtype=np.bool_)
+    is_new = np.array([year is None for year in found], dtype=np.bool_)
+    years = _new_years(marks, matrix, window, np.flatnonzero(changed & is_new))
+    spans: list[services.MarksSpan] = []
     if any_stored:
-        # Where each stored year first changed, and whether a change could start or end
-        # anything (services.YearMarks); a new year is evaluated whole.
-        first_changed[:] = 1 << 30
-        np.minimum.at(first_changed, marks.key[changed_rows], marks.rows.position[changed_rows])
-        first_changed[np.array([year_id is None for year_id in ids], dtype=np.bool_)] = 0
-        telling = changed_rows & (updated | ~np.isin(new, services.ATTENDED_SYMBOLS))
-        recheck = np.bincount(marks.key[telling], minlength=keys) > 0
-        recheck |= first_changed == 0
-    years = [
+        stored_changes = _StoredChanges(
+            marks,
+            matrix=matrix,
+            window=window,
+            found=found,
+            changed_rows=changed_rows,
+            old=old,
+            updated=updated,
+        )
+        years += stored_changes.years(np.flatnonzero(changed & ~is_new))
+        spans = stored_changes.spans
+    ids = [year.id if year is not None else None for year in found]
+    return years, spans, _corrections(marks, ids, np.flatnonzero(updated), old)
+
+
+def _new_years(
+    marks: _Marks,
+    matrix: npt.NDArray[np.uint8],
+    window: tuple[int, int],
+    new: npt.NDArray[np.int64],
+) -> list[services.YearMarks]:
+    """The pupil-years the file starts, with their whole marks, evaluated whole."""
+    low, high = window
+    whole = np.full((new.size, _WIDTH), _DOT, dtype=np.uint8)
+    whole[:, low:high] = matrix[new]
+    has_n, has_attendance = services.marks_flags(whole)
+    return [
         services.YearMarks(
-            id=ids[index],
+            id=None,
             child_id=marks.key_child[index],
             school_id=marks.key_school[index],
             school_year=marks.key_year[index],
-            symbols=matrix[index, : sessions_in_year(marks.key_year[index])],
-            changed_from=int(first_changed[index]),
-            recheck=bool(recheck[index]),
+            symbols=whole[position, : sessions_in_year(marks.key_year[index])],
+            has_n=bool(has_n[position]),
+            has_attendance=bool(has_attendance[position]),
         )
-        for index in np.flatnonzero(changed).tolist()
+        for position, index in enumerate(new.tolist())
     ]
-    return years, _corrections(marks, ids, np.flatnonzero(updated), old)
+
+
+class _StoredChanges:
+    """The changes to stored pupil-years, worked out from the changed marks alone: each
+    year's changed span, its counts changed by the difference between each new mark's kind
+    and the old one's, its first and last marked days widened to the changed sessions."""
+
+    def __init__(
+        self,
+        marks: _Marks,
+        *,
+        matrix: npt.NDArray[np.uint8],
+        window: tuple[int, int],
+        found: list[services.StoredYear | None],
+        changed_rows: npt.NDArray[np.bool_],
+        old: npt.NDArray[np.uint8],
+        updated: npt.NDArray[np.bool_],
+    ) -> None:
+        self.marks, self.matrix, self.window, self.found = marks, matrix, window, found
+        self.spans: list[services.MarksSpan] = []
+        keys = len(found)
+        rows = np.flatnonzero(changed_rows)
+        key = marks.key[rows]
+        position = marks.rows.position[rows]
+        new = marks.rows.symbol[rows]
+        year_of_key = np.array(marks.key_year, dtype=np.int32)
+        new_kind = kinds_at(new, position, year_of_key[key])
+        old_kind = kinds_at(old[rows], position, year_of_key[key])
+
+        def change(counted: Callable[[npt.NDArray[np.uint8]], npt.NDArray[np.bool_]]) -> Any:
+            difference = counted(new_kind).astype(np.int64) - counted(old_kind)
+            return np.bincount(key, weights=difference, minlength=keys).astype(np.int64)
+
+        self.possible = change(lambda kinds: kinds >= Kind.PRESENT)
+        # PRESENT and APPROVED are the two kinds counted as attendance.
+        self.attended = change(lambda kinds: (kinds - np.uint8(Kind.PRESENT)) <= 1)
+        self.unauthorised = change(lambda kinds: kinds >= Kind.HOLIDAY_NOT_AGREED)
+        self.first = np.full(keys, 1 << 30, dtype=np.int64)
+        np.minimum.at(self.first, key, position)
+        self.end = np.zeros(keys, dtype=np.int64)
+        np.maximum.at(self.end, key, position + 1)
+        has_n, has_attendance = services.marks_flags(new.reshape(-1, 1))  # mark by mark
+        self.new_n = np.bincount(key, weights=has_n, minlength=keys) > 0
+        self.new_attendance = np.bincount(key, weights=has_attendance, minlength=keys) > 0
+        # Whether a change could start or end anything (services.YearMarks).
+        telling = changed_rows & (updated | ~np.isin(marks.rows.symbol, services.ATTENDED_SYMBOLS))
+        self.recheck = np.bincount(marks.key[telling], minlength=keys) > 0
+
+    def years(self, changed: npt.NDArray[np.int64]) -> list[services.YearMarks]:
+        """The changed stored years, for the rules (their marks read back if evaluated), and
+        their spans (`self.spans`). Column by column: a daily increment changes every
+        pupil's year."""
+        marks, (low, high) = self.marks, self.window
+        stored = [self.found[index] for index in changed.tolist()]
+        lengths = np.array([year.length for year in stored if year], dtype=np.int64)
+        first, end = self.first[changed], self.end[changed]
+        start = np.minimum(first, lengths)  # a gap after the stored marks is filled
+        gap = np.maximum(low - start, 0).tolist()
+        width = high - low
+        offsets = np.arange(changed.size, dtype=np.int64) * width
+        cut_from = (offsets + np.maximum(start, low) - low).tolist()
+        cut_to = (offsets + end - low).tolist()
+        window = self.matrix[changed].tobytes().decode("ascii")
+        texts = [
+            NO_MARK * dots + window[cut:to] if dots else window[cut:to]
+            for dots, cut, to in zip(gap, cut_from, cut_to, strict=True)
+        ]
+        years = np.array(marks.key_year, dtype=np.int64)[changed]
+        distinct = np.unique(years)
+        year_starts = np.array([year_start(int(year)) for year in distinct], "datetime64[D]")
+        starts = year_starts[np.searchsorted(distinct, years)]
+        first_days = np.datetime_as_string(starts + (first // 2).astype("timedelta64[D]"))
+        last_days = np.datetime_as_string(starts + ((end - 1) // 2).astype("timedelta64[D]"))
+        self.spans = [
+            services.MarksSpan(year.id, *span)
+            for year, *span in zip(
+                stored,
+                start.tolist(),
+                texts,
+                (start == lengths).tolist(),
+                self.possible[changed].tolist(),
+                self.attended[changed].tolist(),
+                self.unauthorised[changed].tolist(),
+                first_days.tolist(),
+                last_days.tolist(),
+                strict=True,
+            )
+            if year
+        ]
+        return [
+            services.YearMarks(
+                year.id,
+                marks.key_child[index],
+                marks.key_school[index],
+                marks.key_year[index],
+                None,  # read back if evaluated
+                changed_from,
+                recheck,
+                year.has_n or new_n,
+                year.has_attendance or new_attendance,
+            )
+            for year, index, changed_from, recheck, new_n, new_attendance in zip(
+                stored,
+                changed.tolist(),
+                first.tolist(),
+                self.recheck[changed].tolist(),
+                self.new_n[changed].tolist(),
+                self.new_attendance[changed].tolist(),
+                strict=True,
+            )
+            if year
+        ]
 
 
 def _report_duplicates(
@@ -1121,8 +1271,8 @@ def import_attendance_file(
         resolver = _Resolver(values, messages, report)
         marks = resolver.resolve(rows)
         tell(2 * table.rows // 3, table.rows)
-        years, corrections = _merge(marks, table=table, messages=messages, report=report)
-        services.save_attendance_years(years=years, now=started_at)
+        years, spans, corrections = _merge(marks, table=table, messages=messages, report=report)
+        services.save_attendance_years(years=years, spans=spans, now=started_at)
         services.record_mark_corrections(actor=actor, corrections=corrections)
         triggers = services.refresh_triggers(
             years=years, actor=actor, today=today, on_roll_from=resolver.on_roll_from

@@ -244,6 +244,24 @@ def kinds_of_matrix(symbols: npt.NDArray[np.uint8], school_year: int) -> npt.NDA
     return kinds
 
 
+def kinds_at(
+    symbols: npt.NDArray[np.uint8],
+    positions: npt.NDArray[np.integer],
+    school_years: npt.NDArray[np.integer],
+) -> npt.NDArray[np.uint8]:
+    """Kinds of single marks: each symbol read with the code set in force at its session
+    (`positions[i]` of school year `school_years[i]`)."""
+    years = np.unique(school_years)
+    boundaries = np.array([2 * regime_2024_from_day(int(year)) for year in years])
+    boundary = boundaries[np.searchsorted(years, school_years)]
+    kinds: npt.NDArray[np.uint8] = np.where(
+        positions >= boundary,
+        kind_table(CodeSet.SET_2024)[symbols],
+        kind_table(CodeSet.PRE_2024)[symbols],
+    ).astype(np.uint8)
+    return kinds
+
+
 def day_bytes_of_kinds(kinds: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint8]:
     """One byte a day (morning kind x 16 + afternoon kind) from session kinds; works on one
     row or on a matrix of rows."""

@@ -14,7 +14,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -25,12 +25,14 @@ from django.utils import timezone
 from cme.audit import services as audit
 from cme.audit.models import AuditEvent
 from cme.lib.postgres_copy import (
+    array_literal,
     copy_lines,
     copy_rows,
     copy_value,
     next_ids,
     update_lines,
     update_rows,
+    update_with_expressions,
 )
 from cme.pupils.models import Child, School
 from cme.standards.attendance_codes import CodeSet
@@ -82,24 +84,71 @@ _TRIGGER_COLUMNS: Final = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class YearMarks:
-    """A pupil-year's whole packed marks after an import (`id` None for a new one).
+class YearMarks(NamedTuple):
+    """A pupil-year an import changed (`id` None for a new one), for the rules.
 
+    `symbols` are its whole packed marks, or None for a stored year changed in place
+    (`MarksSpan`): they are then read back from the database if the rules look at it.
     `changed_from` is the first session the import changed (0 for a new year): nothing the
     rules found before it can change. `recheck` says whether a changed mark could start or
     end anything (a mark replaced, or one that is not attendance); when not, only a
-    pupil-year the worklist already follows, or with a code N or a start or a placement the
-    rules watch, is evaluated again.
+    pupil-year the worklist already follows, or with a code N (`has_n`), or a start without
+    attendance (`has_attendance`), or a placement the rules watch, is evaluated again. The
+    defaults evaluate it.
     """
 
     id: int | None
     child_id: int
     school_id: int
     school_year: int
-    symbols: npt.NDArray[np.uint8]  # one byte per session, the year's full length
+    symbols: npt.NDArray[np.uint8] | None  # one byte per session, the year's full length
     changed_from: int = 0
     recheck: bool = True
+    has_n: bool = True
+    has_attendance: bool = False
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.child_id, self.school_id, self.school_year)
+
+
+def marks_flags(
+    symbols: npt.NDArray[np.uint8],
+) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """For each row of packed marks: whether it has a code N, and any attendance (what
+    `YearMarks.has_n` and `has_attendance` say)."""
+    has_n: npt.NDArray[np.bool_] = np.any(symbols == _N, axis=-1)
+    has_attendance: npt.NDArray[np.bool_] = np.any(_ATTENDED[symbols], axis=-1)
+    return has_n, has_attendance
+
+
+class MarksSpan(NamedTuple):
+    """A stored pupil-year's marks changed in place: from session `start`, `text` replaces
+    as many marks (a daily increment sends two characters, not the year's 380); its counts
+    change by the differences given, and its first and last marked days widen to the span's
+    (the stored values are never read)."""
+
+    id: int
+    start: int
+    text: str
+    appends: bool  # `start` is the end of the stored marks: `text` is added after them
+    possible_change: int
+    attended_change: int
+    unauthorised_change: int
+    first_marked_on: str  # ISO dates
+    last_marked_on: str
+
+
+class StoredYear(NamedTuple):
+    """What an import needs of a stored pupil-year: its marks within the file's sessions
+    (`window`, as stored: shorter where the stored marks end sooner), how long its marks
+    are, and whether it has a code N or any attendance."""
+
+    id: int
+    length: int
+    window: bytes
+    has_n: bool
+    has_attendance: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,21 +184,96 @@ def _chunks(values: Sequence[int]) -> Iterable[list[int]]:
 
 
 def stored_years(
-    *, children: Sequence[int], schools: Sequence[int], years: Sequence[int]
-) -> dict[tuple[int, int, int], tuple[int, str]]:
-    """The stored pupil-years among these children's, schools' and years': id and marks."""
-    found: dict[tuple[int, int, int], tuple[int, str]] = {}
-    wanted_schools, wanted_years = set(schools), set(years)
+    *,
+    children: Sequence[int],
+    schools: Sequence[int],
+    years: Sequence[int],
+    window: tuple[int, int],
+) -> dict[tuple[int, int, int], StoredYear]:
+    """The stored pupil-years among these (child, school, school year) triples, each with
+    its marks in sessions [`window`) of its year. On PostgreSQL only that part of the marks
+    is read (a daily increment reads 2 characters a row, not the whole year)."""
+    wanted = set(zip(children, schools, years, strict=True))
+    if connection.vendor == "postgresql":
+        rows = _stored_rows_postgresql(children, schools, years, window)
+    else:
+        rows = _stored_rows(children, years, window)
+    return {
+        (child_id, school_id, school_year): StoredYear(*stored)
+        for child_id, school_id, school_year, *stored in rows
+        if (child_id, school_id, school_year) in wanted
+    }
+
+
+# From this many children, the stored years are found by school rather than by child: a
+# whole authority's file names every pupil, and passing 25,000 ids costs more than reading
+# the rows of the file's schools.
+_BY_SCHOOL_FROM: Final = 2_000
+# A regular expression stops at the first attendance mark: translate() reads the whole
+# marks character by character, thirty times slower.
+_ANY_ATTENDANCE: Final = "[%s]"
+
+
+def _stored_rows_postgresql(
+    children: Sequence[int], schools: Sequence[int], years: Sequence[int], window: tuple[int, int]
+) -> list[tuple[Any, ...]]:
+    """The rows on PostgreSQL, marks read as bytes (`textsend`): the window is then a
+    byte slice, where a substring of UTF-8 text is counted out character by character."""
+    low, high = window
+    by_school = len(set(children)) >= _BY_SCHOOL_FROM
+    attended = "".join(
+        symbol if symbol.isalnum() else "\\" + symbol
+        for symbol in map(chr, ATTENDED_SYMBOLS.tolist())
+    )
+    table = AttendanceYear._meta.db_table
+    column = "school_id" if by_school else "child_id"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT child_id, school_id, school_year, id, octet_length(marks), "  # noqa: S608 - names from the model
+            "substr(textsend(marks), %s, %s), strpos(marks, %s) > 0, marks ~ %s "
+            f"FROM {table} WHERE school_year = ANY(%s::integer[]) "
+            f"AND {column} = ANY(%s::bigint[])",
+            [
+                low + 1,
+                high - low,
+                chr(_N),
+                _ANY_ATTENDANCE % attended,
+                array_literal(sorted(set(years))),
+                array_literal(sorted(set(schools if by_school else children))),
+            ],
+        )
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
+
+
+def _stored_rows(
+    children: Sequence[int], years: Sequence[int], window: tuple[int, int]
+) -> list[tuple[Any, ...]]:
+    """The rows elsewhere (SQLite): whole marks read, the window and flags taken in Python."""
+    low, high = window
     rows = rows_matching(
-        AttendanceYear.objects.filter(school_year__in=wanted_years).values_list(
-            "id", "child_id", "school_id", "school_year", "marks"
+        AttendanceYear.objects.filter(school_year__in=set(years)).values_list(
+            "child_id", "school_id", "school_year", "id", "marks"
         ),
         "child_id",
         sorted(set(children)),
     )
-    for year_id, child_id, school_id, school_year, marks in rows:
-        if school_id in wanted_schools:
-            found[child_id, school_id, school_year] = (year_id, marks)
+    found = []
+    for child_id, school_id, school_year, year_id, marks in rows:
+        symbols = np.frombuffer(marks.encode("ascii"), np.uint8)
+        has_n, has_attendance = marks_flags(symbols)
+        found.append(
+            (
+                child_id,
+                school_id,
+                school_year,
+                year_id,
+                len(marks),
+                symbols[low:high].tobytes(),
+                bool(has_n),
+                bool(has_attendance),
+            )
+        )
     return found
 
 
@@ -168,10 +292,11 @@ def rows_matching(
         ]
     if not values:
         return []
-    column = query.model._meta.get_field(field_name).column
+    model_field = query.model._meta.get_field(field_name)
+    column, sql_type = model_field.column, model_field.db_type(connection)
     table = query.model._meta.db_table
     matching = query.order_by().extra(  # noqa: S610 - names from the model, values a parameter
-        where=[f'"{table}"."{column}" = ANY(%s)'], params=[list(values)]
+        where=[f'"{table}"."{column}" = ANY(%s::{sql_type}[])'], params=[array_literal(values)]
     )
     sql, params = matching.query.sql_with_params()
     with connection.cursor() as cursor:
@@ -204,7 +329,7 @@ def _year_rows(years: Sequence[YearMarks]) -> list[_YearRow]:
     for year in years:
         by_year[year.school_year].append(year)
     for school_year, group in by_year.items():
-        symbols = np.stack([year.symbols for year in group])
+        symbols = np.stack([year.symbols for year in group if year.symbols is not None])
         kinds = kinds_of_matrix(symbols, school_year)
         possible = np.count_nonzero(kinds >= Kind.PRESENT, axis=1).tolist()
         # PRESENT and APPROVED are the two kinds counted as attendance.
@@ -251,15 +376,19 @@ _YEAR_COLUMNS: Final = (
 )
 
 
-def save_attendance_years(*, years: Sequence[YearMarks], now: datetime.datetime) -> None:
-    """Create or replace these pupil-years (called by the importer, inside its transaction:
-    the file's `FILE_IMPORTED` event records the marks it added, `record_mark_corrections`
-    those it replaced)."""
-    rows = _year_rows(years)
+def save_attendance_years(
+    *, years: Sequence[YearMarks], spans: Sequence[MarksSpan] = (), now: datetime.datetime
+) -> None:
+    """Create or replace these pupil-years (those with their whole marks), and change
+    stored ones in place (`spans`). Called by the importer, inside its transaction: the
+    file's `FILE_IMPORTED` event records the marks it added, `record_mark_corrections` those
+    it replaced."""
+    rows = _year_rows([year for year in years if year.symbols is not None])
     new = [row for row in rows if row.id is None]
     changed = [row for row in rows if row.id is not None]
     if connection.vendor == "postgresql":
         _copy_years(new, changed, now)
+        _copy_spans(spans, now)
         return
     AttendanceYear.objects.bulk_create(
         [
@@ -278,6 +407,35 @@ def save_attendance_years(*, years: Sequence[YearMarks], now: datetime.datetime)
         fields=list(_YEAR_COLUMNS),
         batch_size=500,
     )
+    if spans:
+        table = AttendanceYear._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {table} SET marks = substr(marks, 1, %s) || %s || substr(marks, %s), "  # noqa: S608 - names from the model
+                "possible_sessions = possible_sessions + %s, "
+                "attended_sessions = attended_sessions + %s, "
+                "unauthorised_sessions = unauthorised_sessions + %s, "
+                "first_marked_on = coalesce(min(first_marked_on, %s), %s), "
+                "last_marked_on = coalesce(max(last_marked_on, %s), %s), "
+                "updated_at = %s WHERE id = %s",
+                [
+                    (
+                        span.start,
+                        span.text,
+                        span.start + len(span.text) + 1,
+                        span.possible_change,
+                        span.attended_change,
+                        span.unauthorised_change,
+                        span.first_marked_on,
+                        span.first_marked_on,
+                        span.last_marked_on,
+                        span.last_marked_on,
+                        now,
+                        span.id,
+                    )
+                    for span in spans
+                ],
+            )
 
 
 def _values(row: _YearRow, now: datetime.datetime) -> dict[str, Any]:
@@ -312,6 +470,43 @@ def _copy_years(
     update_lines(table, _YEAR_COLUMNS, [f"{row.id}\t{summary(row)}" for row in changed])
 
 
+_SPAN_COLUMNS: Final = (
+    ("span_start", "integer"),
+    ("span", "text"),
+    ("appends", "boolean"),
+    ("possible_change", "integer"),
+    ("attended_change", "integer"),
+    ("unauthorised_change", "integer"),
+    ("first_marked_on", "date"),
+    ("last_marked_on", "date"),
+)
+
+
+def _copy_spans(spans: Sequence[MarksSpan], now: datetime.datetime) -> None:
+    # Marks are ASCII, but PostgreSQL counts out a substring of UTF-8 text character by
+    # character: a daily increment's spans are added to the end instead.
+    assignments = {
+        "marks": (
+            "CASE WHEN changes.appends THEN target.marks || changes.span ELSE "
+            "substr(target.marks, 1, changes.span_start) || changes.span "
+            "|| substr(target.marks, changes.span_start + length(changes.span) + 1) END"
+        ),
+        "possible_sessions": "target.possible_sessions + changes.possible_change",
+        "attended_sessions": "target.attended_sessions + changes.attended_change",
+        "unauthorised_sessions": "target.unauthorised_sessions + changes.unauthorised_change",
+        "first_marked_on": "least(target.first_marked_on, changes.first_marked_on)",
+        "last_marked_on": "greatest(target.last_marked_on, changes.last_marked_on)",
+        "updated_at": "%s",
+    }
+    update_with_expressions(
+        AttendanceYear._meta.db_table,
+        _SPAN_COLUMNS,
+        ["\t".join(map(str, span)).replace("\\", "\\\\") + "\n" for span in spans],
+        assignments,
+        params=[now],
+    )
+
+
 def record_mark_corrections(*, actor: Any, corrections: Sequence[MarkCorrection]) -> None:
     """One audit event per pupil-year whose marks a file replaced, listing every changed
     session with its mark before and after."""
@@ -342,32 +537,27 @@ def evaluate_years(
     today: datetime.date,
     on_roll_from: Mapping[tuple[int, int, int], datetime.date] | None = None,
     rules: Iterable[Rule] = tuple(Rule),
-    only_if: Callable[[npt.NDArray[np.uint8], list[YearMarks], RuleContext], npt.NDArray[np.bool_]]
-    | None = None,
+    only_if: Callable[[list[YearMarks], RuleContext], npt.NDArray[np.bool_]] | None = None,
 ) -> list[tuple[YearMarks, Evaluation]]:
     """The rules over these pupil-years, each on its marks up to today (or its year's end);
-    with `only_if` (given a year's stacked marks, its pupil-years and the context), over the
-    rows it keeps. `on_roll_from`, when the caller has read the enrolments, saves reading."""
+    with `only_if` (given a year's pupil-years and the context), over the ones it keeps. A
+    pupil-year without its marks has them read from the database. `on_roll_from`, when the
+    caller has read the enrolments, saves reading."""
     thresholds = attendance_thresholds()
-    context = rule_context(
-        [(year.child_id, year.school_id, year.school_year) for year in years],
-        as_of=today,
-        on_roll_from=on_roll_from,
-    )
+    context = rule_context([year.key for year in years], as_of=today, on_roll_from=on_roll_from)
     results: list[tuple[YearMarks, Evaluation]] = []
     by_year: dict[int, list[YearMarks]] = defaultdict(list)
     for year in years:
         by_year[year.school_year].append(year)
     for school_year, everyone in sorted(by_year.items()):
-        symbols = np.stack([year.symbols for year in everyone])
         group = everyone
         if only_if is not None:
-            keep = np.flatnonzero(only_if(symbols, everyone, context))
-            symbols = symbols[keep]
-            group = [everyone[index] for index in keep.tolist()]
+            keep = only_if(everyone, context)
+            group = [everyone[index] for index in np.flatnonzero(keep).tolist()]
             if not group:
                 continue
-        keys = [(year.child_id, year.school_id, school_year) for year in group]
+        symbols = _symbols_of(group, school_year)
+        keys = [year.key for year in group]
         evaluations = evaluate_matrix(
             symbols,
             school_year=school_year,
@@ -379,6 +569,28 @@ def evaluate_years(
         )
         results.extend(zip(group, evaluations, strict=True))
     return results
+
+
+def _symbols_of(years: Sequence[YearMarks], school_year: int) -> npt.NDArray[np.uint8]:
+    """The whole marks of these pupil-years of `school_year`, one row each: as given, or
+    read from the database (the stored ones an import changed in place)."""
+    width = sessions_in_year(school_year)
+    matrix = np.full((len(years), width), _DOT, dtype=np.uint8)
+    unread: list[int] = []
+    for index, year in enumerate(years):
+        if year.symbols is not None:
+            matrix[index] = year.symbols
+        else:
+            assert year.id is not None  # a year without its marks is a stored one
+            unread.append(index)
+    if unread:
+        ids = [years[index].id for index in unread]
+        stored = dict(rows_matching(AttendanceYear.objects.values_list("id", "marks"), "id", ids))
+        blob = "".join(stored[year_id].ljust(width, NO_MARK) for year_id in ids)
+        matrix[np.array(unread)] = np.frombuffer(blob.encode("ascii"), dtype=np.uint8).reshape(
+            len(unread), width
+        )
+    return matrix
 
 
 _N: Final = ord(symbol_of_code("N"))
@@ -394,6 +606,8 @@ ATTENDED_SYMBOLS: Final = np.array(
     ),
     dtype=np.uint8,
 )
+_ATTENDED: Final = np.zeros(256, dtype=np.bool_)
+_ATTENDED[ATTENDED_SYMBOLS] = True
 
 
 def refresh_triggers(
@@ -422,23 +636,18 @@ def refresh_triggers(
         ).values_list("child_id", "school_id", "school_year")
     )
 
-    def worth_evaluating(
-        symbols: npt.NDArray[np.uint8], group: list[YearMarks], context: RuleContext
-    ) -> npt.NDArray[np.bool_]:
-        keys = [(year.child_id, year.school_id, year.school_year) for year in group]
-        keep = np.array(
+    def worth_evaluating(group: list[YearMarks], context: RuleContext) -> npt.NDArray[np.bool_]:
+        return np.array(
             [
-                year.recheck or key in followed or key in context.placed_on
-                for year, key in zip(group, keys, strict=True)
+                year.recheck
+                or year.has_n
+                or year.key in followed
+                or year.key in context.placed_on
+                or (year.key in context.on_roll_from and not year.has_attendance)
+                for year in group
             ],
             dtype=np.bool_,
         )
-        keep |= (symbols == _N).any(axis=1)
-        starting = np.array([key in context.on_roll_from for key in keys], dtype=np.bool_)
-        if starting.any():
-            attended = np.isin(symbols[starting], ATTENDED_SYMBOLS).any(axis=1)
-            keep[np.flatnonzero(starting)[~attended]] = True
-        return keep
 
     evaluated = evaluate_years(
         years,
@@ -690,7 +899,7 @@ def re_evaluate_pupil(
                 row.marks.ljust(sessions_in_year(row.school_year), NO_MARK).encode("ascii"),
                 dtype=np.uint8,
             ),
-        )
+        )  # the defaults: evaluated whatever the marks
         for row in AttendanceYear.objects.filter(
             child=child, school=school, school_year=school_year_of(today)
         )

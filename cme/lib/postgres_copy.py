@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection
@@ -87,6 +87,45 @@ def update_lines(table: str, columns: Sequence[str], lines: Sequence[str]) -> in
         )
         cursor.execute("DROP TABLE copied_changes")
     return len(lines)
+
+
+def update_with_expressions(
+    table: str,
+    columns: Sequence[tuple[str, str]],
+    lines: Sequence[str],
+    assignments: Mapping[str, str],
+    params: Sequence[Any] = (),
+) -> int:
+    """Update rows of `table` by id from lines in COPY's text format (id first, then
+    `columns`, each named with its SQL type), setting each assigned column to an SQL
+    expression over `target` (the row as stored) and `changes` (its line), with `params`
+    for the expressions' placeholders."""
+    if not lines:
+        return 0
+    definitions = ", ".join(f"{name} {sql_type}" for name, sql_type in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE copied_changes (id bigint, {definitions}) ON COMMIT DROP"
+        )
+        copy_lines("copied_changes", ("id", *(name for name, _type in columns)), lines)
+        settings = ", ".join(f"{column} = {value}" for column, value in assignments.items())
+        cursor.execute(
+            f"UPDATE {table} AS target SET {settings} "  # noqa: S608 - names from a model
+            "FROM copied_changes AS changes WHERE target.id = changes.id",
+            list(params),
+        )
+        cursor.execute("DROP TABLE copied_changes")
+    return len(lines)
+
+
+def array_literal(values: Sequence[int] | Sequence[str]) -> str:
+    """`values` as one array in PostgreSQL's text form (`{1,2}`, `{"a","b"}`), to pass as a
+    single parameter and cast: psycopg adapts a long Python list element by element, which
+    for the 25,000 children of an authority's file takes a tenth of a second."""
+    if all(isinstance(value, int) for value in values):
+        return "{" + ",".join(map(str, values)) + "}"
+    quoted = ('"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"' for value in values)
+    return "{" + ",".join(quoted) + "}"
 
 
 def update_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:

@@ -462,6 +462,75 @@ def test_any_file_reads_alike_plain_or_quoted_and_a_second_import_changes_nothin
     Enrolment.objects.all().delete()
 
 
+INCREMENT_DATES = st.sampled_from(
+    [
+        *(day.isoformat() for day in weekdays(datetime.date(2024, 7, 15), 5)),
+        "2024-08-19",  # the 2024 codes, still in school year 2023/24
+        "2024-08-20",
+        *(day.isoformat() for day in weekdays(datetime.date(2025, 9, 1), 16)),
+    ]
+)
+# Codes of both sets, some counted differently by date (B).
+INCREMENT_CODES = st.sampled_from(["/", "\\", "I", "N", "O", "G", "#", "B", "L", "E", "U"])
+ROW = st.tuples(INCREMENT_DATES, st.sampled_from(["AM", "PM"]), INCREMENT_CODES)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.lists(ROW, min_size=1, max_size=20), min_size=1, max_size=4))
+def test_files_imported_one_after_another_leave_what_their_final_marks_would_in_one_file(
+    tmp_path_factory: pytest.TempPathFactory, files: list[list[tuple[str, str, str]]]
+) -> None:
+    """Later files change the stored years in place (spans, counts by difference): the same
+    marks, counts, first and last days and open worklist items as the final marks at once."""
+    school = OpenSchoolFactory.create()
+    by_files, at_once = (pupil_at(school) for _ in range(2))
+    Enrolment.objects.filter(child__in=[by_files, at_once]).update(
+        start_date=datetime.date(2023, 9, 1)
+    )
+    folder = tmp_path_factory.mktemp("increments")
+    final: dict[tuple[str, str], str] = {}
+    for number, rows in enumerate(files):
+        run(
+            write(folder / f"{number}.csv", [[by_files.upn, school.laestab, *row] for row in rows]),
+            today=datetime.date(2025, 10, 31),
+        )
+        final.update({(day, session): code for day, session, code in rows})
+    run(
+        write(
+            folder / "final.csv",
+            [[at_once.upn, school.laestab, *key, code] for key, code in final.items()],
+        ),
+        today=datetime.date(2025, 10, 31),
+    )
+
+    def stored_years(child: Child) -> list[tuple[Any, ...]]:
+        return list(
+            AttendanceYear.objects.filter(child=child)
+            .order_by("school_year")
+            .values_list(
+                "school_year",
+                "marks",
+                "possible_sessions",
+                "attended_sessions",
+                "unauthorised_sessions",
+                "first_marked_on",
+                "last_marked_on",
+            )
+        )
+
+    def open_items(child: Child) -> set[tuple[Any, ...]]:
+        return set(
+            AttendanceTrigger.objects.filter(
+                child=child, status=AttendanceTrigger.Status.OPEN
+            ).values_list("rule", "start_date", "fired_on")
+        )
+
+    assert stored_years(by_files) == stored_years(at_once)
+    assert open_items(by_files) == open_items(at_once)
+
+
 # --- The worklist --------------------------------------------------------------------------------
 
 
