@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from os import PathLike
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -42,6 +42,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cme.accounts.models import User
+from cme.lib.memory import cyclic_gc_paused
 from cme.pupils.importers import (
     ImportRefused,
     ImportReport,
@@ -282,13 +283,14 @@ def _dictionary(series: pl.Series) -> _Column:
     if series.null_count():
         series = series.cast(pl.String).fill_null("").cast(pl.Categorical)
     physical = series.to_physical().to_numpy()
-    size = int(physical.max(initial=0)) + 1
+    # The column's own values: polars numbers the categories of every column together.
+    distinct = series.unique()
+    ids = distinct.to_physical().to_numpy()
+    size = int(ids.max(initial=0)) + 1
     used = np.zeros(size, dtype=np.bool_)
-    used[physical] = True
-    ids = np.flatnonzero(used)
-    names = series.dtype.categories.to_series()  # type: ignore[attr-defined]  # Categorical's
+    used[ids] = True
     values = [""] * size
-    for index, name in zip(ids.tolist(), names.gather(ids).cast(pl.String).to_list(), strict=True):
+    for index, name in zip(ids.tolist(), distinct.cast(pl.String).to_list(), strict=True):
         values[index] = name
     return _Column(codes=physical.view(np.int32), values=values, used=used)
 
@@ -674,8 +676,7 @@ def _blank_rows(table: _Table) -> npt.NDArray[np.bool_]:
 # --- Whose roll, which pupil-year -----------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class _Enrolment:
+class _Enrolment(NamedTuple):
     school_id: int
     start: int  # proleptic ordinals, for array comparisons
     end: int
@@ -683,6 +684,9 @@ class _Enrolment:
 
 
 _NO_END: Final = datetime.date.max.toordinal()
+# From this many children, a file's enrolments are read by school: a whole authority's file
+# names every pupil, and passing 25,000 ids costs more than reading its schools' rolls.
+_BY_SCHOOL_FROM: Final = 2_000
 
 
 def _enrolments(
@@ -690,21 +694,22 @@ def _enrolments(
 ) -> dict[tuple[int, str], list[_Enrolment]]:
     found: dict[tuple[int, str], list[_Enrolment]] = defaultdict(list)
     wanted_laestabs = set(laestabs)
-    rows = _rows_for(
-        Enrolment.objects.values_list(
-            "child_id", "school__laestab", "school_id", "school__status", "start_date", "end_date"
-        ),
-        "child_id",
-        sorted(set(child_ids)),
+    wanted_children = set(child_ids)
+    query = Enrolment.objects.values_list(
+        "child_id", "school__laestab", "school_id", "school__status", "start_date", "end_date"
     )
+    if len(wanted_children) >= _BY_SCHOOL_FROM:  # cheaper than passing every child's id
+        rows = list(query.filter(school__laestab__in=wanted_laestabs))
+    else:
+        rows = _rows_for(query, "child_id", sorted(wanted_children))
     for child_id, laestab, school_id, status, start_date, end_date in rows:
-        if laestab in wanted_laestabs:
+        if laestab in wanted_laestabs and child_id in wanted_children:
             found[child_id, laestab].append(
                 _Enrolment(
-                    school_id=school_id,
-                    start=start_date.toordinal(),
-                    end=end_date.toordinal() if end_date is not None else _NO_END,
-                    school_open=status != "closed",
+                    school_id,
+                    start_date.toordinal(),
+                    end_date.toordinal() if end_date is not None else _NO_END,
+                    status != "closed",
                 )
             )
     return found
@@ -743,6 +748,10 @@ class _Marks:
     key_child: list[int]
     key_school: list[int]
     key_year: list[int]
+    keys: list[tuple[int, int, int]] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.keys = list(zip(self.key_child, self.key_school, self.key_year, strict=True))
 
 
 class _Resolver:
@@ -920,13 +929,18 @@ class _Resolver:
     ) -> None:
         """The start of each pupil-year's enrolment, when it began in that school year (the
         rules' failed-to-start context), from the enrolments already read."""
-        by_child: dict[int, list[_Enrolment]] = defaultdict(list)
+        if not marks.key_year:
+            return
+        earliest = year_start(min(marks.key_year)).toordinal()
+        began: dict[int, list[_Enrolment]] = defaultdict(list)  # since the earliest year
         for index, spans in enumerate(spans_of):
-            by_child[self.values.children[pair_child[index]]].extend(spans)
+            for span in spans:
+                if span.start >= earliest:
+                    began[self.values.children[pair_child[index]]].append(span)
         for child, school, year in zip(
             marks.key_child, marks.key_school, marks.key_year, strict=True
         ):
-            for span in by_child.get(child, ()):
+            for span in began.get(child, ()):
                 start = datetime.date.fromordinal(span.start)
                 if span.school_id == school and school_year_of(start) == year:
                     key = (child, school, year)
@@ -951,13 +965,8 @@ def _stored_matrix(
     is stored of each (None: new)."""
     low, high = window
     matrix = np.full((len(marks.key_child), high - low), _DOT, dtype=np.uint8)
-    stored = services.stored_years(
-        children=marks.key_child, schools=marks.key_school, years=marks.key_year, window=window
-    )
-    found = [
-        stored.get(key)
-        for key in zip(marks.key_child, marks.key_school, marks.key_year, strict=True)
-    ]
+    stored = services.stored_years(marks.keys, window=window)
+    found = [stored.get(key) for key in marks.keys]
     rows = [index for index, year in enumerate(found) if year is not None]
     if rows:  # every stored year's window in one copy
         texts = b"".join(year.window.ljust(high - low, b".") for year in found if year)
@@ -1059,10 +1068,8 @@ def _new_years(
     has_n, has_attendance = services.marks_flags(whole)
     return [
         services.YearMarks(
+            key=marks.keys[index],
             id=None,
-            child_id=marks.key_child[index],
-            school_id=marks.key_school[index],
-            school_year=marks.key_year[index],
             symbols=whole[position, : sessions_in_year(marks.key_year[index])],
             has_n=bool(has_n[position]),
             has_attendance=bool(has_attendance[position]),
@@ -1160,10 +1167,8 @@ class _StoredChanges:
         ]
         return [
             services.YearMarks(
+                marks.keys[index],
                 year.id,
-                marks.key_child[index],
-                marks.key_school[index],
-                marks.key_year[index],
                 None,  # read back if evaluated
                 changed_from,
                 recheck,
@@ -1256,10 +1261,18 @@ def import_attendance_file(
     """Import a CSV of session marks (`upn, laestab, date, session, code`) and re-evaluate
     the rules for every pupil-year it changed. One transaction; raises `ImportRefused` for
     a file-level fault, having written nothing."""
+    with cyclic_gc_paused():
+        return _import_attendance_file(
+            path=Path(path), actor=actor, progress=progress, today=today or timezone.localdate()
+        )
+
+
+def _import_attendance_file(
+    *, path: Path, actor: User | None, progress: Progress | None, today: datetime.date
+) -> ImportReport:
     started_at = timezone.now()
-    today = today or timezone.localdate()
     tell: Callable[[int, int], None] = progress or (lambda _done, _total: None)
-    checked, table = _read_file(Path(path))
+    checked, table = _read_file(path)
     tell(table.rows // 3, table.rows)
     report = ImportReport()
     report.messages.extend(checked.ignored)

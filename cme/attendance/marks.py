@@ -23,6 +23,7 @@ import functools
 from typing import Final
 
 import numpy as np
+import numpy.ma  # np.unique imports it on first use (40 ms): done with this module instead
 import numpy.typing as npt
 
 from cme.standards.attendance_codes import (

@@ -97,10 +97,8 @@ class YearMarks(NamedTuple):
     defaults evaluate it.
     """
 
+    key: tuple[int, int, int]  # child, school, school year
     id: int | None
-    child_id: int
-    school_id: int
-    school_year: int
     symbols: npt.NDArray[np.uint8] | None  # one byte per session, the year's full length
     changed_from: int = 0
     recheck: bool = True
@@ -108,8 +106,16 @@ class YearMarks(NamedTuple):
     has_attendance: bool = False
 
     @property
-    def key(self) -> tuple[int, int, int]:
-        return (self.child_id, self.school_id, self.school_year)
+    def child_id(self) -> int:
+        return self.key[0]
+
+    @property
+    def school_id(self) -> int:
+        return self.key[1]
+
+    @property
+    def school_year(self) -> int:
+        return self.key[2]
 
 
 def marks_flags(
@@ -184,25 +190,25 @@ def _chunks(values: Sequence[int]) -> Iterable[list[int]]:
 
 
 def stored_years(
-    *,
-    children: Sequence[int],
-    schools: Sequence[int],
-    years: Sequence[int],
-    window: tuple[int, int],
+    keys: Sequence[tuple[int, int, int]], *, window: tuple[int, int]
 ) -> dict[tuple[int, int, int], StoredYear]:
-    """The stored pupil-years among these (child, school, school year) triples, each with
-    its marks in sessions [`window`) of its year. On PostgreSQL only that part of the marks
-    is read (a daily increment reads 2 characters a row, not the whole year)."""
-    wanted = set(zip(children, schools, years, strict=True))
+    """The stored pupil-years among these (child, school, school year) keys, each with its
+    marks in sessions [`window`) of its year. On PostgreSQL only that part of the marks is
+    read (a daily increment reads 2 characters a row, not the whole year)."""
+    wanted = set(keys)
+    children = sorted({child for child, _school, _year in wanted})
+    years = sorted({year for _child, _school, year in wanted})
     if connection.vendor == "postgresql":
+        schools = sorted({school for _child, school, _year in wanted})
         rows = _stored_rows_postgresql(children, schools, years, window)
     else:
         rows = _stored_rows(children, years, window)
-    return {
-        (child_id, school_id, school_year): StoredYear(*stored)
-        for child_id, school_id, school_year, *stored in rows
-        if (child_id, school_id, school_year) in wanted
-    }
+    found = {}
+    for row in rows:
+        key = row[:3]
+        if key in wanted:
+            found[key] = StoredYear._make(row[3:])
+    return found
 
 
 # From this many children, the stored years are found by school rather than by child: a
@@ -220,7 +226,7 @@ def _stored_rows_postgresql(
     """The rows on PostgreSQL, marks read as bytes (`textsend`): the window is then a
     byte slice, where a substring of UTF-8 text is counted out character by character."""
     low, high = window
-    by_school = len(set(children)) >= _BY_SCHOOL_FROM
+    by_school = len(children) >= _BY_SCHOOL_FROM
     attended = "".join(
         symbol if symbol.isalnum() else "\\" + symbol
         for symbol in map(chr, ATTENDED_SYMBOLS.tolist())
@@ -238,8 +244,8 @@ def _stored_rows_postgresql(
                 high - low,
                 chr(_N),
                 _ANY_ATTENDANCE % attended,
-                array_literal(sorted(set(years))),
-                array_literal(sorted(set(schools if by_school else children))),
+                array_literal(years),
+                array_literal(schools if by_school else children),
             ],
         )
         rows: list[tuple[Any, ...]] = cursor.fetchall()
@@ -252,11 +258,11 @@ def _stored_rows(
     """The rows elsewhere (SQLite): whole marks read, the window and flags taken in Python."""
     low, high = window
     rows = rows_matching(
-        AttendanceYear.objects.filter(school_year__in=set(years)).values_list(
+        AttendanceYear.objects.filter(school_year__in=years).values_list(
             "child_id", "school_id", "school_year", "id", "marks"
         ),
         "child_id",
-        sorted(set(children)),
+        children,
     )
     found = []
     for child_id, school_id, school_year, year_id, marks in rows:
@@ -327,7 +333,7 @@ def _year_rows(years: Sequence[YearMarks]) -> list[_YearRow]:
     rows: list[_YearRow] = []
     by_year: dict[int, list[YearMarks]] = defaultdict(list)
     for year in years:
-        by_year[year.school_year].append(year)
+        by_year[year.key[2]].append(year)
     for school_year, group in by_year.items():
         symbols = np.stack([year.symbols for year in group if year.symbols is not None])
         kinds = kinds_of_matrix(symbols, school_year)
@@ -548,7 +554,7 @@ def evaluate_years(
     results: list[tuple[YearMarks, Evaluation]] = []
     by_year: dict[int, list[YearMarks]] = defaultdict(list)
     for year in years:
-        by_year[year.school_year].append(year)
+        by_year[year.key[2]].append(year)
     for school_year, everyone in sorted(by_year.items()):
         group = everyone
         if only_if is not None:
@@ -629,7 +635,7 @@ def refresh_triggers(
     if not years:
         return TriggerChanges()
     now = timezone.now()
-    school_years = {year.school_year for year in years}
+    school_years = {year.key[2] for year in years}
     followed = set(
         AttendanceTrigger.objects.filter(
             status=AttendanceTrigger.Status.OPEN, school_year__in=school_years
@@ -659,9 +665,7 @@ def refresh_triggers(
     if not evaluated:
         return TriggerChanges()
     changed_from = {
-        (year.child_id, year.school_id, year.school_year): date_of_day(
-            year.school_year, year.changed_from // 2
-        )
+        year.key: date_of_day(year.school_year, year.changed_from // 2)
         for year, _evaluation in evaluated
     }
     earliest = min(changed_from.values())
@@ -679,7 +683,7 @@ def refresh_triggers(
                 stored[key].append(trigger)
     sync = _Sync(now=now, today=today)
     for year, evaluation in evaluated:
-        key = (year.child_id, year.school_id, year.school_year)
+        key = year.key
         since = changed_from[key]
         firings = [
             firing
@@ -891,10 +895,8 @@ def re_evaluate_pupil(
     rules read besides the marks changed, such as a placement)."""
     years = [
         YearMarks(
+            key=(row.child_id, row.school_id, row.school_year),
             id=row.pk,
-            child_id=row.child_id,
-            school_id=row.school_id,
-            school_year=row.school_year,
             symbols=np.frombuffer(
                 row.marks.ljust(sessions_in_year(row.school_year), NO_MARK).encode("ascii"),
                 dtype=np.uint8,
