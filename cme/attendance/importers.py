@@ -689,10 +689,27 @@ _NO_END: Final = datetime.date.max.toordinal()
 _BY_SCHOOL_FROM: Final = 2_000
 
 
-def _enrolments(
-    child_ids: Sequence[int], laestabs: Sequence[str]
-) -> dict[tuple[int, str], list[_Enrolment]]:
-    found: dict[tuple[int, str], list[_Enrolment]] = defaultdict(list)
+@dataclass
+class _EnrolmentTable:
+    """The enrolments of a file's pupils at its schools, column by column."""
+
+    child: npt.NDArray[np.int64]  # child ids
+    laestab: list[str]
+    school: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int64]  # proleptic ordinals
+    end: npt.NDArray[np.int64]
+    school_open: npt.NDArray[np.bool_]
+
+    def span(self, row: int) -> _Enrolment:
+        return _Enrolment(
+            int(self.school[row]),
+            int(self.start[row]),
+            int(self.end[row]),
+            bool(self.school_open[row]),
+        )
+
+
+def _enrolments(child_ids: Sequence[int], laestabs: Sequence[str]) -> _EnrolmentTable:
     wanted_laestabs = set(laestabs)
     wanted_children = set(child_ids)
     query = Enrolment.objects.values_list(
@@ -702,17 +719,20 @@ def _enrolments(
         rows = list(query.filter(school__laestab__in=wanted_laestabs))
     else:
         rows = _rows_for(query, "child_id", sorted(wanted_children))
-    for child_id, laestab, school_id, status, start_date, end_date in rows:
-        if laestab in wanted_laestabs and child_id in wanted_children:
-            found[child_id, laestab].append(
-                _Enrolment(
-                    school_id,
-                    start_date.toordinal(),
-                    end_date.toordinal() if end_date is not None else _NO_END,
-                    status != "closed",
-                )
-            )
-    return found
+    kept = [row for row in rows if row[1] in wanted_laestabs and row[0] in wanted_children]
+    children, found_laestabs, schools, statuses, starts, ends = (
+        zip(*kept, strict=True) if kept else ((), (), (), (), (), ())
+    )
+    return _EnrolmentTable(
+        child=np.array(children, dtype=np.int64),
+        laestab=list(found_laestabs),
+        school=np.array(schools, dtype=np.int64),
+        start=np.array([day.toordinal() for day in starts], dtype=np.int64),
+        end=np.array(
+            [day.toordinal() if day is not None else _NO_END for day in ends], dtype=np.int64
+        ),
+        school_open=np.array([status != "closed" for status in statuses], dtype=np.bool_),
+    )
 
 
 def _rows_for(
@@ -785,26 +805,12 @@ class _Resolver:
             pair[others] = children + inverse.reshape(-1)
             pair_child += (extra // laestabs).tolist()
             pair_laestab += (extra % laestabs).tolist()
-        enrolments = _enrolments(
+        table = _enrolments(
             [values.children[child] for child in pair_child],
             sorted({values.laestab[index] for index in pair_laestab if index >= 0}),
         )
         count = len(pair_child)
-        school = np.full(count, -1, dtype=np.int64)
-        low = np.zeros(count, dtype=np.int64)
-        high = np.full(count, -1, dtype=np.int64)
-        spans_of: list[list[_Enrolment]] = []
-        for index in range(count):
-            laestab = pair_laestab[index]
-            spans = (
-                enrolments.get((values.children[pair_child[index]], values.laestab[laestab]), [])
-                if laestab >= 0
-                else []
-            )
-            spans_of.append(spans)
-            if len(spans) == 1:
-                school[index] = spans[0].school_id
-                low[index], high[index] = spans[0].start, spans[0].end
+        school, low, high, spans_of = self._single_enrolments(table, pair_child, pair_laestab)
         covered = self._covered(rows, pair, count, low, high) & (school >= 0)
         on_roll = np.ones(len(rows), dtype=np.bool_)
         if not covered.all():
@@ -814,7 +820,8 @@ class _Resolver:
             ordinal = values.ordinal[rows.date[check]]
             held = pair[check]
             on_roll[check] = (ordinal >= low[held]) & (ordinal <= high[held])
-            several = np.array([len(spans) > 1 for spans in spans_of], dtype=np.bool_)
+            several = np.zeros(count, dtype=np.bool_)
+            several[list(spans_of)] = True
             if several.any():
                 self._several_enrolments(
                     rows=rows, pair=pair, several=several, spans_of=spans_of,
@@ -826,8 +833,61 @@ class _Resolver:
             pair = pair[on_roll]
         pair_school = school.tolist() + self.extra_schools
         marks = self._pupil_years(rows, pair, pair_child, pair_school)
-        self._starts(marks, spans_of, pair_child)
+        self._starts(marks, table)
         return marks
+
+    def _single_enrolments(
+        self, table: _EnrolmentTable, pair_child: list[int], pair_laestab: list[int]
+    ) -> tuple[
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        npt.NDArray[np.int64],
+        dict[int, list[_Enrolment]],
+    ]:
+        """For each pair of (child, LAESTAB): the school and the first and last days of its
+        one enrolment there (school -1 if it has none or several), and the enrolments of
+        the pairs with several. Array passes: a whole authority's file has 25,000 pairs."""
+        values = self.values
+        if table.child.size == 0:
+            nothing = np.full(len(pair_child), -1, dtype=np.int64)
+            return nothing, np.zeros(len(pair_child), dtype=np.int64), nothing.copy(), {}
+        names = sorted({values.laestab[index] for index in pair_laestab if index >= 0})
+        number = {name: position for position, name in enumerate(names)}
+        # Each pair's and each enrolment's (child, LAESTAB) as one number (-1: no LAESTAB).
+        of_code = np.full(len(values.laestab) + 1, -1, dtype=np.int64)  # code -1: the last
+        for code in {index for index in pair_laestab if index >= 0}:
+            of_code[code] = number[values.laestab[code]]
+        pair_name = of_code[np.array(pair_laestab, dtype=np.int64)]
+        pair_key = np.where(
+            pair_name >= 0, np.array(pair_child, dtype=np.int64) * len(names) + pair_name, -1
+        )
+        children = np.array(values.children, dtype=np.int64)
+        dense = np.searchsorted(children, table.child)
+        enrolment_key = dense * len(names) + np.array(
+            [number[name] for name in table.laestab], dtype=np.int64
+        )
+        keys, pair_group = np.unique(pair_key, return_inverse=True)
+        group = np.searchsorted(keys, enrolment_key)
+        matched = group < keys.size
+        matched[matched] = keys[group[matched]] == enrolment_key[matched]
+        held = np.bincount(group[matched], minlength=keys.size)[pair_group]
+        row_of = np.zeros(keys.size, dtype=np.int64)
+        row_of[group[matched]] = np.flatnonzero(matched)
+        single = held == 1
+        rows = row_of[pair_group]
+        school = np.where(single, table.school[rows], -1)
+        low = np.where(single, table.start[rows], 0)
+        high = np.where(single, table.end[rows], -1)
+        spans_of: dict[int, list[_Enrolment]] = {}
+        several_groups = {int(group) for group in pair_group[held > 1].tolist()}
+        if several_groups:
+            spans_by_group: dict[int, list[_Enrolment]] = defaultdict(list)
+            for row in np.flatnonzero(matched).tolist():
+                if int(group[row]) in several_groups:
+                    spans_by_group[int(group[row])].append(table.span(row))
+            for index in np.flatnonzero(held > 1).tolist():
+                spans_of[index] = spans_by_group[int(pair_group[index])]
+        return school, low, high, spans_of
 
     def _covered(
         self,
@@ -858,7 +918,7 @@ class _Resolver:
         rows: _Rows,
         pair: npt.NDArray[np.int32],
         several: npt.NDArray[np.bool_],
-        spans_of: list[list[_Enrolment]],
+        spans_of: dict[int, list[_Enrolment]],
         on_roll: npt.NDArray[np.bool_],
         pair_child: list[int],
     ) -> None:
@@ -880,7 +940,6 @@ class _Resolver:
                 if combination not in own:
                     own[combination] = count + len(own)
                     self.extra_schools.append(holding[0].school_id)
-                    spans_of.append([holding[0]])
                 pair[position] = own[combination]
         pair_child.extend(child for child, _school in own)
 
@@ -924,26 +983,21 @@ class _Resolver:
             key_year=[years[value % per_year] for value in used.tolist()],
         )
 
-    def _starts(
-        self, marks: _Marks, spans_of: list[list[_Enrolment]], pair_child: list[int]
-    ) -> None:
+    def _starts(self, marks: _Marks, table: _EnrolmentTable) -> None:
         """The start of each pupil-year's enrolment, when it began in that school year (the
         rules' failed-to-start context), from the enrolments already read."""
         if not marks.key_year:
             return
         earliest = year_start(min(marks.key_year)).toordinal()
-        began: dict[int, list[_Enrolment]] = defaultdict(list)  # since the earliest year
-        for index, spans in enumerate(spans_of):
-            for span in spans:
-                if span.start >= earliest:
-                    began[self.values.children[pair_child[index]]].append(span)
-        for child, school, year in zip(
-            marks.key_child, marks.key_school, marks.key_year, strict=True
-        ):
-            for span in began.get(child, ()):
-                start = datetime.date.fromordinal(span.start)
-                if span.school_id == school and school_year_of(start) == year:
-                    key = (child, school, year)
+        began: dict[int, list[tuple[int, datetime.date]]] = defaultdict(list)
+        for row in np.flatnonzero(table.start >= earliest).tolist():
+            began[int(table.child[row])].append(
+                (int(table.school[row]), datetime.date.fromordinal(int(table.start[row])))
+            )
+        for key in marks.keys:
+            child, school, year = key
+            for school_id, start in began.get(child, ()):
+                if school_id == school and school_year_of(start) == year:
                     self.on_roll_from[key] = max(start, self.on_roll_from.get(key, start))
 
 
