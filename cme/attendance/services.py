@@ -670,7 +670,10 @@ def refresh_triggers(
     }
     earliest = min(changed_from.values())
     stored: dict[tuple[int, int, int], list[AttendanceTrigger]] = defaultdict(list)
-    for chunk in _chunks([key[0] for key in changed_from]):
+    # Items exist only for stored pupil-years (they are made after the year is saved, and
+    # move with it when records are merged): a year the import starts has none to read.
+    followed_children = [year.key[0] for year, _evaluation in evaluated if year.id is not None]
+    for chunk in _chunks(followed_children):
         for trigger in AttendanceTrigger.objects.filter(
             Q(status=AttendanceTrigger.Status.OPEN)
             | Q(ended_on__isnull=True)

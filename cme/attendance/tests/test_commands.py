@@ -1,4 +1,5 @@
-"""`import_attendance` and `attendance_flags` as scripts see them (docs/interfaces.md)."""
+"""`import_attendance`, `attendance_flags` and `close_attendance_years` as scripts see them
+(docs/interfaces.md)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import io
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cme.attendance.importers import ATTENDANCE_COLUMNS
+from cme.attendance.models import AttendanceTrigger
 from cme.pupils.models import Child, School
 from cme.pupils.tests.factories import pupil_at
 
@@ -178,3 +181,49 @@ def test_attendance_flags_exits_2_when_the_file_cannot_be_written(tmp_path: Path
     )
     assert status == 2
     assert err[0].startswith("cannot write")
+
+
+def _a_year_of_absence_left_open(tmp_path: Path, school: School, pupil: Child) -> None:
+    days = weekdays(datetime.date(2025, 6, 2), 11)
+    rows = [
+        [pupil.upn, school.laestab, day.isoformat(), session, "O"]
+        for day in days
+        for session in ("AM", "PM")
+    ]
+    run("import_attendance", str(write(tmp_path / "june.csv", rows)))
+    assert AttendanceTrigger.objects.filter(status="open").exists()
+
+
+@time_machine.travel(datetime.datetime(2025, 7, 10, 12, tzinfo=datetime.UTC), tick=False)
+def test_close_attendance_years_closes_the_items_of_years_over_and_says_how_many(
+    tmp_path: Path, school: School, pupil: Child
+) -> None:
+    _a_year_of_absence_left_open(tmp_path, school, pupil)
+
+    status, out, _err = run("close_attendance_years", "--as-of", "2025-08-31")
+    assert (status, out[-1]) == (0, "closed=0")  # 2024/25 ends on 31 August
+
+    status, out, _err = run("close_attendance_years", "--as-of", "2025-09-01")
+    assert (status, out[-1]) == (0, f"closed={AttendanceTrigger.objects.count()}")
+    assert not AttendanceTrigger.objects.filter(status="open").exists()
+
+    assert run("close_attendance_years", "--as-of", "2025-09-02")[1][-1] == "closed=0"
+
+
+@time_machine.travel(datetime.datetime(2025, 7, 10, 12, tzinfo=datetime.UTC), tick=False)
+def test_close_attendance_years_can_queue_the_run_for_the_worker(
+    tmp_path: Path, school: School, pupil: Child
+) -> None:
+    _a_year_of_absence_left_open(tmp_path, school, pupil)
+
+    status, out, _err = run("close_attendance_years", "--as-of", "2025-09-01", "--enqueue")
+
+    assert status == 0
+    assert out[-1].startswith("queued: task ")
+    # The test settings run tasks at once.
+    assert not AttendanceTrigger.objects.filter(status="open").exists()
+
+
+def test_close_attendance_years_refuses_a_bad_date() -> None:
+    with pytest.raises(CommandError, match="--as-of must be a date"):
+        call_command("close_attendance_years", "--as-of", "31/08/2025")
