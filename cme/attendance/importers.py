@@ -905,7 +905,10 @@ class _Resolver:
         dense = np.zeros(len(self.values.date), dtype=np.int32)
         dense[dates] = np.arange(dates.size, dtype=np.int32)
         present = np.zeros((count, dates.size), dtype=np.bool_)
-        present.reshape(-1)[pair.astype(np.int64) * dates.size + dense[rows.date]] = True
+        # 32-bit arithmetic where it fits: half the memory traffic over 9.5 million rows.
+        cell = pair * np.int32(dates.size) if present.size < 2**31 else pair * dates.size
+        cell += dense[rows.date]
+        present.reshape(-1)[cell] = True
         ordinals = self.values.ordinal[dates]
         first = ordinals[np.argmax(present, axis=1)]
         last = ordinals[dates.size - 1 - np.argmax(present[:, ::-1], axis=1)]
@@ -922,25 +925,28 @@ class _Resolver:
         on_roll: npt.NDArray[np.bool_],
         pair_child: list[int],
     ) -> None:
-        """Row by row for a pupil with several enrolments at schools of one LAESTAB: the
-        enrolment holding on the row's date (the open school's first); each (child, school)
-        of these gets a pair of its own."""
+        """For a pupil with several enrolments at schools of one LAESTAB, each row goes to
+        the enrolment holding on its date (the open school's first, then the latest start);
+        each (child, school) of these gets a pair of its own. A loop over such pupils, with
+        array passes over each one's rows."""
         own: dict[tuple[int, int], int] = {}
         count = len(pair_child)
-        for position in np.flatnonzero(several[pair]).tolist():
-            index = int(pair[position])
-            day = int(self.values.ordinal[rows.date[position]])
-            holding = sorted(
-                (span for span in spans_of[index] if span.start <= day <= span.end),
-                key=lambda span: (not span.school_open, -span.start),
-            )
-            on_roll[position] = bool(holding)
-            if holding:
-                combination = (pair_child[index], holding[0].school_id)
+        positions = np.flatnonzero(several[pair])
+        positions = positions[np.argsort(pair[positions], kind="stable")]
+        pairs, starts = np.unique(pair[positions], return_index=True)
+        for index, mine in zip(pairs.tolist(), np.split(positions, starts[1:]), strict=True):
+            spans = sorted(spans_of[index], key=lambda span: (not span.school_open, -span.start))
+            days = self.values.ordinal[rows.date[mine]]
+            chosen = np.full(mine.size, -1, dtype=np.int64)
+            for rank, span in enumerate(spans):
+                chosen[(chosen < 0) & (span.start <= days) & (days <= span.end)] = rank
+            on_roll[mine] = chosen >= 0
+            for rank in np.unique(chosen[chosen >= 0]).tolist():
+                combination = (pair_child[index], spans[rank].school_id)
                 if combination not in own:
                     own[combination] = count + len(own)
-                    self.extra_schools.append(holding[0].school_id)
-                pair[position] = own[combination]
+                    self.extra_schools.append(spans[rank].school_id)
+                pair[mine[chosen == rank]] = own[combination]
         pair_child.extend(child for child, _school in own)
 
     def _report_off_roll(self, rows: _Rows, on_roll: npt.NDArray[np.bool_]) -> None:
