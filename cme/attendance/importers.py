@@ -239,20 +239,20 @@ def _check_header(path: Path) -> tuple[dict[str, int], tuple[RowMessage, ...], i
     return columns, ignored, len(header)
 
 
-def _read_file(path: Path) -> tuple[_CheckedFile, _Table]:
-    """The file checked and read into columns: by polars if plain (its SHA-256 computed
-    meanwhile), else by the csv module; also when polars cannot read it, so that the csv
-    module's checks say what is wrong."""
+def _read_file(
+    path: Path, pool: concurrent.futures.Executor
+) -> tuple[_CheckedFile, _Table, concurrent.futures.Future[str] | None]:
+    """The file checked and read into columns: by polars if plain, else by the csv module;
+    also when polars cannot read it, so that the csv module's checks say what is wrong. A
+    plain file's SHA-256 is computed in `pool` afterwards (the future returned), while the
+    rows are checked and merged on one core: polars reads with both."""
     checked, width = _check_attendance_file(path)
     if width is not None:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
-            digest = pool.submit(_sha256, path)
-            table = _read_plain(checked, width)
-            sha256 = digest.result()
+        table = _read_plain(checked, width)
         if table is not None:
-            return dataclasses.replace(checked, rows=table.rows, sha256=sha256), table
+            return dataclasses.replace(checked, rows=table.rows), table, pool.submit(_sha256, path)
         checked = _checked_as_records(path, size=checked.size)
-    return checked, _read_records(checked)
+    return checked, _read_records(checked), None
 
 
 def _read_plain(checked: _CheckedFile, width: int) -> _Table | None:
@@ -1321,18 +1321,27 @@ def import_attendance_file(
     """Import a CSV of session marks (`upn, laestab, date, session, code`) and re-evaluate
     the rules for every pupil-year it changed. One transaction; raises `ImportRefused` for
     a file-level fault, having written nothing."""
-    with cyclic_gc_paused():
-        return _import_attendance_file(
-            path=Path(path), actor=actor, progress=progress, today=today or timezone.localdate()
+    with cyclic_gc_paused(), concurrent.futures.ThreadPoolExecutor(max_workers=1) as hashing:
+        return _import(
+            path=Path(path),
+            actor=actor,
+            progress=progress,
+            today=today or timezone.localdate(),
+            hashing=hashing,
         )
 
 
-def _import_attendance_file(
-    *, path: Path, actor: User | None, progress: Progress | None, today: datetime.date
+def _import(
+    *,
+    path: Path,
+    actor: User | None,
+    progress: Progress | None,
+    today: datetime.date,
+    hashing: concurrent.futures.Executor,
 ) -> ImportReport:
     started_at = timezone.now()
     tell: Callable[[int, int], None] = progress or (lambda _done, _total: None)
-    checked, table = _read_file(path)
+    checked, table, digest = _read_file(path, hashing)
     tell(table.rows // 3, table.rows)
     report = ImportReport()
     report.messages.extend(checked.ignored)
@@ -1353,6 +1362,8 @@ def _import_attendance_file(
         report.messages.extend(messages.sorted())
         if triggers.created or triggers.reopened or triggers.closed:
             report.warnings.append(triggers.summary())
+        if digest is not None:
+            checked = dataclasses.replace(checked, sha256=digest.result())
         _record_run(
             checked=checked,
             spec=_ATTENDANCE,

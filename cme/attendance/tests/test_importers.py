@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,7 @@ def test_each_mark_is_stored_in_the_pupil_s_year_and_counted(
     run_record = ImportRun.objects.get()
     assert run_record.kind == ImportRun.Kind.ATTENDANCE
     assert (run_record.created_count, run_record.file_name) == (2, "day.csv")
+    assert run_record.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     assert AuditEvent.objects.filter(kind=AuditEvent.Kind.FILE_IMPORTED).count() == 1
 
 
