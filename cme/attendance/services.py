@@ -11,6 +11,7 @@ bulk operations (slower, same rows).
 from __future__ import annotations
 
 import datetime
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -814,11 +815,8 @@ class _Sync:
             table = AttendanceTrigger._meta.db_table
             for trigger, trigger_id in zip(self.new, next_ids(table, len(self.new)), strict=True):
                 trigger.pk = trigger_id
-            copy_rows(
-                table,
-                _TRIGGER_COLUMNS,
-                ([getattr(trigger, column) for column in _TRIGGER_COLUMNS] for trigger in self.new),
-            )
+            columns = operator.attrgetter(*_TRIGGER_COLUMNS)
+            copy_rows(table, _TRIGGER_COLUMNS, map(columns, self.new))
         else:
             AttendanceTrigger.objects.bulk_create(self.new, batch_size=1000)
         if connection.vendor == "postgresql" and len(self.changed) > _COPY_FROM:

@@ -47,9 +47,7 @@ def copy_value(value: Any) -> str:
 def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """COPY `rows` into `table` (names from a model's _meta, never from input); returns how
     many. Runs in the caller's transaction."""
-    return copy_lines(
-        table, columns, ["\t".join(copy_value(value) for value in row) + "\n" for row in rows]
-    )
+    return copy_lines(table, columns, ["\t".join(map(copy_value, row)) + "\n" for row in rows])
 
 
 def copy_lines(table: str, columns: Sequence[str], lines: Sequence[str]) -> int:
@@ -139,6 +137,4 @@ def array_literal(values: Sequence[int] | Sequence[str]) -> str:
 
 def update_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
     """`update_lines` from rows of values (id first)."""
-    return update_lines(
-        table, columns, ["\t".join(copy_value(value) for value in row) + "\n" for row in rows]
-    )
+    return update_lines(table, columns, ["\t".join(map(copy_value, row)) + "\n" for row in rows])

@@ -1,4 +1,5 @@
-"""Writes outside the importer: watching attendance after a placement, closing past years."""
+"""Writes outside the importer: watching attendance after a placement, closing past years;
+and what protects the stored marks."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.db.models import ProtectedError
 
 from cme.attendance import services
 from cme.attendance.importers import ATTENDANCE_COLUMNS, import_attendance_file
-from cme.attendance.models import AttendanceTrigger, PlacementMonitoring
+from cme.attendance.models import AttendanceTrigger, AttendanceYear, PlacementMonitoring
 from cme.attendance.rules import Rule
 from cme.audit.models import AuditEvent
 from cme.pupils.models import School
@@ -92,3 +94,13 @@ def test_items_still_open_from_a_past_year_are_closed_as_the_year_ended(
     assert (
         AuditEvent.objects.filter(kind=AuditEvent.Kind.ATTENDANCE_TRIGGER_CLOSED).count() == closed
     )
+
+
+def test_a_school_with_attendance_cannot_be_deleted(tmp_path: Path, school: School) -> None:
+    """The school's foreign keys have no database constraint (models.py): Django protects."""
+    child = pupil_at(school)
+    _marks(tmp_path, [f"{child.upn},{school.laestab},2025-09-03,AM,O"], D(2025, 9, 30))
+
+    with pytest.raises(ProtectedError):
+        school.delete()
+    assert AttendanceYear.objects.filter(school=school).exists()
