@@ -198,8 +198,9 @@ def _is_plain(path: Path, name: str) -> bool:
 
 
 def _sha256(path: Path) -> str:
-    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as mm:
-        return hashlib.sha256(mm).hexdigest()
+    # Read in chunks, not mapped: a mapped 360 MB file would count in the process's memory.
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _checked_as_records(path: Path, *, size: int) -> _CheckedFile:
@@ -1065,8 +1066,10 @@ def _merge(
     low, high = window = _window(marks)
     matrix, found = _stored_matrix(marks, window)
     any_stored = any(year is not None for year in found)
-    flat = marks.key.astype(np.int64) * (high - low)
-    flat += marks.rows.position - low
+    # Each row's cell in the matrix; 32-bit arithmetic where it fits (half the memory
+    # traffic over a year's 9.5 million rows).
+    flat = marks.key * (np.int32(high - low) if matrix.size < 2**31 else np.int64(high - low))
+    flat += marks.rows.position - np.int32(low)
     winner, won = _last_line_wins(flat, matrix.size)
     everything = matrix.reshape(-1)
     new = marks.rows.symbol
@@ -1123,18 +1126,22 @@ def _new_years(
 ) -> list[services.YearMarks]:
     """The pupil-years the file starts, with their whole marks, evaluated whole."""
     low, high = window
+    marked = matrix if new.size == matrix.shape[0] else matrix[new]  # a first import: all
+    has_n, has_attendance = services.marks_flags(marked)  # outside the window: no marks
     whole = np.full((new.size, _WIDTH), _DOT, dtype=np.uint8)
-    whole[:, low:high] = matrix[new]
-    has_n, has_attendance = services.marks_flags(whole)
+    whole[:, low:high] = marked
+    lengths = {year: sessions_in_year(year) for year in set(marks.key_year)}
     return [
         services.YearMarks(
-            key=marks.keys[index],
-            id=None,
-            symbols=whole[position, : sessions_in_year(marks.key_year[index])],
-            has_n=bool(has_n[position]),
-            has_attendance=bool(has_attendance[position]),
+            marks.keys[index],
+            None,
+            whole[position, : lengths[marks.key_year[index]]],
+            has_n=n,
+            has_attendance=attended,
         )
-        for position, index in enumerate(new.tolist())
+        for position, (index, n, attended) in enumerate(
+            zip(new.tolist(), has_n.tolist(), has_attendance.tolist(), strict=True)
+        )
     ]
 
 
