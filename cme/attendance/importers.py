@@ -37,12 +37,13 @@ import numpy as np
 import numpy.typing as npt
 import polars as pl
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from cme.accounts.models import User
 from cme.lib.memory import cyclic_gc_paused
+from cme.lib.postgres_copy import array_literal
 from cme.pupils.importers import (
     ImportRefused,
     ImportReport,
@@ -98,6 +99,9 @@ _UPN_FORMAT_MESSAGE: Final = (
     "UPN invalid (not 13 characters: a letter, 11 digits, then a digit or a letter)"
 )
 _PRE_2024_DAY: Final = CODE_SET_2024_START - datetime.timedelta(days=1)
+# From this many pupils, a file is read as a whole authority's: its enrolments by school
+# (passing 25,000 ids costs more than reading the schools' rolls), its UPNs as a set.
+_MANY_PUPILS: Final = 2_000
 _CODES_2024: Final = "the 2024 codes, in force from 19 Aug 2024"
 _CODES_BEFORE: Final = "the codes in force before 19 Aug 2024"
 
@@ -338,10 +342,7 @@ def _children_by_upn(upns: set[str]) -> dict[str, int]:
     record leads to its survivor."""
     found: dict[str, int] = {}
     merged: dict[str, int] = {}
-    wanted = sorted(upns)
-    for child_id, upn, merged_into in _rows_for(
-        Child.objects.values_list("id", "upn", "merged_into_id"), "upn", wanted
-    ):
+    for child_id, upn, merged_into in _children_with_upns(sorted(upns)):
         (merged if merged_into is not None else found)[upn] = child_id
     survivors = survivors_of(list(merged.values()))
     for upn, child_id in merged.items():
@@ -358,6 +359,24 @@ def _children_by_upn(upns: set[str]) -> dict[str, int]:
         if len(ids) == 1:
             found[upn] = next(iter(ids))
     return found
+
+
+def _children_with_upns(upns: list[str]) -> list[tuple[Any, ...]]:
+    """(id, upn, merged_into_id) of the children with these UPNs. On PostgreSQL, many UPNs
+    are joined as a set: given as `upn = ANY(...)`, the planner estimates each one of an
+    authority's 25,000 in turn, which took longer than the query."""
+    query = Child.objects.values_list("id", "upn", "merged_into_id")
+    if connection.vendor != "postgresql" or len(upns) < _MANY_PUPILS:
+        return _rows_for(query, "upn", upns)
+    table = Child._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, upn, merged_into_id FROM {table} "  # noqa: S608 - names from the model
+            "WHERE upn IN (SELECT unnest(%s::text[]))",
+            [array_literal(upns)],
+        )
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    return rows
 
 
 def _upn_reason(value: str) -> tuple[str, str]:
@@ -460,7 +479,9 @@ def _check_values(table: _Table, today: datetime.date) -> _Values:
             reasons["upn"][index] = reason or "no child on the register has this UPN; row rejected"
 
     laestab_column = data["laestab"]
-    laestabs = [_clean(value) for value in laestab_column.values]
+    laestabs = [""] * len(laestab_column.values)
+    for index in laestab_column.used_values():
+        laestabs[index] = _clean(laestab_column.values[index])
     used_laestabs = {laestabs[index] for index in laestab_column.used_values()}
     schools: dict[str, list[int]] = defaultdict(list)
     for school_id, laestab in School.objects.filter(laestab__in=used_laestabs).values_list(
@@ -685,9 +706,6 @@ class _Enrolment(NamedTuple):
 
 
 _NO_END: Final = datetime.date.max.toordinal()
-# From this many children, a file's enrolments are read by school: a whole authority's file
-# names every pupil, and passing 25,000 ids costs more than reading its schools' rolls.
-_BY_SCHOOL_FROM: Final = 2_000
 
 
 @dataclass
@@ -711,28 +729,29 @@ class _EnrolmentTable:
 
 
 def _enrolments(child_ids: Sequence[int], laestabs: Sequence[str]) -> _EnrolmentTable:
-    wanted_laestabs = set(laestabs)
     wanted_children = set(child_ids)
-    query = Enrolment.objects.values_list(
-        "child_id", "school__laestab", "school_id", "school__status", "start_date", "end_date"
-    )
-    if len(wanted_children) >= _BY_SCHOOL_FROM:  # cheaper than passing every child's id
-        rows = list(query.filter(school__laestab__in=wanted_laestabs))
+    schools = {
+        school_id: (laestab, status != "closed")
+        for school_id, laestab, status in School.objects.filter(
+            laestab__in=set(laestabs)
+        ).values_list("id", "laestab", "status")
+    }
+    query = Enrolment.objects.values_list("child_id", "school_id", "start_date", "end_date")
+    if len(wanted_children) >= _MANY_PUPILS:  # cheaper than passing every child's id
+        rows = _rows_for(query, "school_id", sorted(schools))
     else:
         rows = _rows_for(query, "child_id", sorted(wanted_children))
-    kept = [row for row in rows if row[1] in wanted_laestabs and row[0] in wanted_children]
-    children, found_laestabs, schools, statuses, starts, ends = (
-        zip(*kept, strict=True) if kept else ((), (), (), (), (), ())
-    )
+    kept = [row for row in rows if row[1] in schools and row[0] in wanted_children]
+    children, school_ids, starts, ends = zip(*kept, strict=True) if kept else ((), (), (), ())
     return _EnrolmentTable(
         child=np.array(children, dtype=np.int64),
-        laestab=list(found_laestabs),
-        school=np.array(schools, dtype=np.int64),
+        laestab=[schools[school_id][0] for school_id in school_ids],
+        school=np.array(school_ids, dtype=np.int64),
         start=np.array([day.toordinal() for day in starts], dtype=np.int64),
         end=np.array(
             [day.toordinal() if day is not None else _NO_END for day in ends], dtype=np.int64
         ),
-        school_open=np.array([status != "closed" for status in statuses], dtype=np.bool_),
+        school_open=np.array([schools[school_id][1] for school_id in school_ids], np.bool_),
     )
 
 

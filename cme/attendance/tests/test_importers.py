@@ -13,7 +13,7 @@ from django.test import override_settings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cme.attendance import services
+from cme.attendance import importers, services
 from cme.attendance.importers import ATTENDANCE_COLUMNS, import_attendance_file
 from cme.attendance.marks import session_index
 from cme.attendance.models import AttendanceTrigger, AttendanceYear
@@ -71,6 +71,15 @@ def pupil(school: School) -> Child:
     return pupil_at(school)
 
 
+@pytest.fixture(params=["a school's file", "an authority's file"])
+def file_reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of many pupils is read another way (enrolments and stored years by school, UPNs
+    as a set): the tests using this run both ways, the thresholds lowered for the second."""
+    if request.param == "an authority's file":
+        monkeypatch.setattr(importers, "_MANY_PUPILS", 0)
+        monkeypatch.setattr(services, "_BY_SCHOOL_FROM", 0)
+
+
 def day_of(
     pupil: Child, school: School, day: str, am: str = "/", pm: str = "\\"
 ) -> list[list[str]]:
@@ -121,7 +130,7 @@ def test_importing_the_same_file_again_changes_nothing(
 
 
 def test_a_corrected_mark_replaces_the_old_one_and_the_change_is_audited(
-    tmp_path: Path, school: School, pupil: Child
+    tmp_path: Path, school: School, pupil: Child, file_reading: None
 ) -> None:
     run(write(tmp_path / "first.csv", day_of(pupil, school, "2025-09-03", "N", "N")))
 
@@ -178,7 +187,7 @@ def test_older_data_is_read_with_the_codes_in_force_before_19_august_2024(
 
 
 def test_each_bad_value_is_reported_by_line_and_column_and_its_row_not_imported(
-    tmp_path: Path, school: School, pupil: Child
+    tmp_path: Path, school: School, pupil: Child, file_reading: None
 ) -> None:
     stranger = make_upn("800", "2999", "19", "999")
     wrong_letter = "B" + pupil.upn[1:] if pupil.upn[0] != "B" else "C" + pupil.upn[1:]
@@ -233,7 +242,7 @@ def test_messages_never_quote_a_child_s_identifiers(
 
 
 def test_a_mark_for_a_pupil_not_on_that_school_s_roll_on_that_date_is_rejected(
-    tmp_path: Path, school: School, other_school: School
+    tmp_path: Path, school: School, other_school: School, file_reading: None
 ) -> None:
     leaver = ChildFactory.create()
     CurrentEnrolmentFactory.create(
@@ -264,7 +273,7 @@ def test_a_mark_for_a_pupil_not_on_that_school_s_roll_on_that_date_is_rejected(
 
 
 def test_after_an_academy_conversion_each_mark_goes_to_the_school_holding_the_roll(
-    tmp_path: Path,
+    tmp_path: Path, file_reading: None
 ) -> None:
     closed = ClosedSchoolFactory.create(establishment_number="4100")
     academy = OpenSchoolFactory.create(establishment_number="4100")
@@ -290,7 +299,7 @@ def test_after_an_academy_conversion_each_mark_goes_to_the_school_holding_the_ro
 
 
 def test_a_former_upn_and_a_merged_record_lead_to_the_child(
-    tmp_path: Path, school: School, pupil: Child
+    tmp_path: Path, school: School, pupil: Child, file_reading: None
 ) -> None:
     former = make_upn("800", "2998", "19", "001")
     Child.objects.filter(pk=pupil.pk).update(former_upn=former)
@@ -480,9 +489,11 @@ ROW = st.tuples(INCREMENT_DATES, st.sampled_from(["AM", "PM"]), INCREMENT_CODES)
 @settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(st.lists(st.lists(ROW, min_size=1, max_size=20), min_size=1, max_size=4))
+@given(files=st.lists(st.lists(ROW, min_size=1, max_size=20), min_size=1, max_size=4))
 def test_files_imported_one_after_another_leave_what_their_final_marks_would_in_one_file(
-    tmp_path_factory: pytest.TempPathFactory, files: list[list[tuple[str, str, str]]]
+    tmp_path_factory: pytest.TempPathFactory,
+    files: list[list[tuple[str, str, str]]],
+    file_reading: None,
 ) -> None:
     """Later files change the stored years in place (spans, counts by difference): the same
     marks, counts, first and last days and open worklist items as the final marks at once."""
