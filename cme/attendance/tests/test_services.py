@@ -6,9 +6,11 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
 import time_machine
 from django.db.models import ProtectedError
+from django.utils import timezone
 
 from cme.attendance import services
 from cme.attendance.importers import ATTENDANCE_COLUMNS, import_attendance_file
@@ -104,3 +106,30 @@ def test_a_school_with_attendance_cannot_be_deleted(tmp_path: Path, school: Scho
     with pytest.raises(ProtectedError):
         school.delete()
     assert AttendanceYear.objects.filter(school=school).exists()
+
+
+@pytest.mark.parametrize("by_school", [False, True])
+@pytest.mark.parametrize(
+    "marks",
+    ["", "/", "\\\\", "..N", "OOOO", "IIB", "..............L", "#-", "O\\\\", "GGGGGGGGGGGGGGGGW"],
+)
+def test_stored_years_say_what_the_marks_hold(
+    school: School, marks: str, by_school: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the window and flags are worked out in SQL: they agree with Python's."""
+    if by_school:
+        monkeypatch.setattr(services, "_BY_SCHOOL_FROM", 0)
+    child = pupil_at(school)
+    year = AttendanceYear.objects.create(
+        child=child, school=school, school_year=2025, marks=marks, updated_at=timezone.now()
+    )
+    symbols = np.frombuffer(marks.encode("ascii"), dtype=np.uint8)
+    has_n, has_attendance = services.marks_flags(symbols)
+
+    stored = services.stored_years([(child.pk, school.pk, 2025)], window=(1, 4))
+
+    assert stored == {
+        (child.pk, school.pk, 2025): services.StoredYear(
+            year.pk, len(marks), marks[1:4].encode(), bool(has_n), bool(has_attendance)
+        )
+    }
