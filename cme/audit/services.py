@@ -26,8 +26,11 @@ def _actor_or_none(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
-def subject_reference(subject: models.Model) -> tuple[str, str]:
-    """Name a record as `app_label.model` and its primary key, without a foreign key."""
+def subject_reference(subject: models.Model | tuple[str, str]) -> tuple[str, str]:
+    """Name a record as `app_label.model` and its primary key, without a foreign key (a
+    reference already made is returned as it is)."""
+    if isinstance(subject, tuple):
+        return subject
     meta = subject._meta
     return f"{meta.app_label}.{meta.model_name}", str(subject.pk)
 
@@ -82,7 +85,7 @@ class Event:
     """One change for `record_events`: the arguments `record_event` takes, but the actor."""
 
     kind: AuditEvent.Kind
-    subject: models.Model
+    subject: models.Model | tuple[str, str]  # a record, or its `subject_reference`
     summary: str
     child_id: int | None = None
     changes: Mapping[str, list[Any]] = field(default_factory=dict)
