@@ -337,6 +337,14 @@ def _clean(value: str) -> str:
     return unicodedata.normalize("NFC", value.strip())
 
 
+def _normal_upn(value: str) -> str:
+    """`normalise_upn`, skipped for a value already in its form (as a file's nearly all are:
+    ASCII letters and digits, upper case)."""
+    if value.isascii() and value.isalnum() and (value.isupper() or value.isdigit()):
+        return value
+    return normalise_upn(value)
+
+
 def _children_by_upn(upns: set[str]) -> dict[str, int]:
     """The child each UPN belongs to (else the one child with it as a former UPN); a merged
     record leads to its survivor."""
@@ -466,7 +474,7 @@ def _check_values(table: _Table, today: datetime.date) -> _Values:
     # A UPN on the register was checked when it was entered: only the others are checked
     # here, to say what is wrong with them.
     upn_column = data["upn"]
-    upns = {index: normalise_upn(upn_column.values[index]) for index in upn_column.used_values()}
+    upns = {index: _normal_upn(upn_column.values[index]) for index in upn_column.used_values()}
     found = _children_by_upn({upn for upn in upns.values() if upn})
     children = sorted(set(found.values()))
     dense = {child: position for position, child in enumerate(children)}
@@ -631,7 +639,8 @@ def _accepted(table: _Table, values: _Values, messages: _Messages, report: Impor
     date = data["date"].codes
     code = data["code"].codes
     child = values.child[data["upn"].codes]
-    position = values.first_session[date] + values.session[data["session"].codes]
+    position = values.first_session[date]
+    position += values.session[data["session"].codes]
     used_dates = data["date"].used
     if values.set_2024[used_dates].all():
         symbol = values.symbol_2024[code]

@@ -28,7 +28,7 @@ from cme.pupils.tests.factories import (
     OpenSchoolFactory,
     pupil_at,
 )
-from cme.standards.upn import make_upn
+from cme.standards.upn import make_upn, normalise_upn
 
 from .registers import weekdays
 
@@ -652,3 +652,8 @@ def test_on_postgresql_many_items_and_events_are_written_with_copy(
     assert all(event.details["rule"] == Rule.UNAUTHORISED_ABSENCE_10_DAYS for event in events)
     run(write(tmp_path / "many.csv", rows))  # re-read through COPY's text: nothing changes
     assert AttendanceTrigger.objects.count() == 3
+
+
+@given(st.text(alphabet=st.sampled_from("aAzZ09 \t\u00a0\u0131\u017f.-"), max_size=15))
+def test_a_upn_is_read_as_normalise_upn_reads_it(value: str) -> None:
+    assert importers._normal_upn(value) == normalise_upn(value)
