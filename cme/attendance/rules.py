@@ -807,26 +807,31 @@ def evaluate_matrix(
     starting = Rule.FAILED_TO_START in chosen
     placed = Rule.POST_PLACEMENT_ATTENDANCE in chosen
     empty = Evaluation(as_of=as_of, firings=(), flags=())
-    results: list[Evaluation] = []
-    for row in range(days.shape[0]):
-        wanted = {rule for rule, rows in candidates.items() if rows[row]}
+    results: list[Evaluation] = [empty] * days.shape[0]
+    # Only the rows some rule may hold for are looked at, each rule's rows as a list (a
+    # year's 25,000 rows: indexing numpy arrays one element at a time is slow).
+    screened = np.zeros(days.shape[0], dtype=np.bool_)
+    for rows in candidates.values():
+        screened |= rows
+    if starting:
+        screened |= np.array([start is not None for start in on_roll_from], dtype=np.bool_)
+    if placed:
+        screened |= np.array([day is not None for day in placed_on], dtype=np.bool_)
+    held = {rule: rows.tolist() for rule, rows in candidates.items()}
+    for row in np.flatnonzero(screened).tolist():
+        wanted = {rule for rule, rows in held.items() if rows[row]}
         if starting and on_roll_from[row] is not None:
             wanted.add(Rule.FAILED_TO_START)
         if placed and placed_on[row] is not None:
             wanted.add(Rule.POST_PLACEMENT_ATTENDANCE)
-        if not wanted:
-            results.append(empty)
-            continue
-        results.append(
-            _Year(
-                days[row].tobytes(),
-                school_year=school_year,
-                as_of=as_of,
-                on_roll_from=on_roll_from[row],
-                placed_on=placed_on[row],
-                thresholds=thresholds,
-            ).evaluate(frozenset(wanted))
-        )
+        results[row] = _Year(
+            days[row].tobytes(),
+            school_year=school_year,
+            as_of=as_of,
+            on_roll_from=on_roll_from[row],
+            placed_on=placed_on[row],
+            thresholds=thresholds,
+        ).evaluate(frozenset(wanted))
     return results
 
 
