@@ -1390,11 +1390,15 @@ def _import(
         marks = resolver.resolve(rows)
         tell(2 * table.rows // 3, table.rows)
         years, spans, corrections = _merge(marks, table=table, messages=messages, report=report)
-        services.save_attendance_years(years=years, spans=spans, now=started_at)
-        services.record_mark_corrections(actor=actor, corrections=corrections)
-        triggers = services.refresh_triggers(
-            years=years, actor=actor, today=today, on_roll_from=resolver.on_roll_from
+        triggers = services.save_and_refresh(
+            years=years,
+            spans=spans,
+            now=started_at,
+            actor=actor,
+            today=today,
+            on_roll_from=resolver.on_roll_from,
         )
+        services.record_mark_corrections(actor=actor, corrections=corrections)
         report.messages.extend(messages.sorted())
         if triggers.created or triggers.reopened or triggers.closed:
             report.warnings.append(triggers.summary())

@@ -657,3 +657,24 @@ def test_on_postgresql_many_items_and_events_are_written_with_copy(
 @given(st.text(alphabet=st.sampled_from("aAzZ09 \t\u00a0\u0131\u017f.-"), max_size=15))
 def test_a_upn_is_read_as_normalise_upn_reads_it(value: str) -> None:
     assert importers._normal_upn(value) == normalise_upn(value)
+
+
+@pytest.mark.postgresql_only
+def test_a_write_made_alongside_the_rules_that_fails_leaves_nothing_stored(
+    tmp_path: Path, school: School, pupil: Child, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An authority's daily file is written in a thread while the rules run (services.
+    save_and_refresh): its failure fails the import, and the transaction holds nothing."""
+    monkeypatch.setattr(services, "_BY_SCHOOL_FROM", 0)
+    run(write(tmp_path / "monday.csv", day_of(pupil, school, "2025-09-08")))
+    before = stored(pupil, school)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "_copy_spans", broken)
+    with pytest.raises(RuntimeError, match="went away"):
+        run(write(tmp_path / "tuesday.csv", day_of(pupil, school, "2025-09-09", "O", "O")))
+
+    assert stored(pupil, school) == before
+    assert ImportRun.objects.count() == 1
