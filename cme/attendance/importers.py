@@ -99,9 +99,6 @@ _UPN_FORMAT_MESSAGE: Final = (
     "UPN invalid (not 13 characters: a letter, 11 digits, then a digit or a letter)"
 )
 _PRE_2024_DAY: Final = CODE_SET_2024_START - datetime.timedelta(days=1)
-# From this many pupils, a file is read as a whole authority's: its enrolments by school
-# (passing 25,000 ids costs more than reading the schools' rolls), its UPNs as a set.
-_MANY_PUPILS: Final = 2_000
 _CODES_2024: Final = "the 2024 codes, in force from 19 Aug 2024"
 _CODES_BEFORE: Final = "the codes in force before 19 Aug 2024"
 
@@ -374,7 +371,7 @@ def _children_with_upns(upns: list[str]) -> list[tuple[Any, ...]]:
     are joined as a set: given as `upn = ANY(...)`, the planner estimates each one of an
     authority's 25,000 in turn, which took longer than the query."""
     query = Child.objects.values_list("id", "upn", "merged_into_id")
-    if connection.vendor != "postgresql" or len(upns) < _MANY_PUPILS:
+    if connection.vendor != "postgresql" or len(upns) < services.MANY_PUPILS:
         return _rows_for(query, "upn", upns)
     table = Child._meta.db_table
     with connection.cursor() as cursor:
@@ -746,7 +743,7 @@ def _enrolments(child_ids: Sequence[int], laestabs: Sequence[str]) -> _Enrolment
         ).values_list("id", "laestab", "status")
     }
     query = Enrolment.objects.values_list("child_id", "school_id", "start_date", "end_date")
-    if len(wanted_children) >= _MANY_PUPILS:  # cheaper than passing every child's id
+    if len(wanted_children) >= services.MANY_PUPILS:  # cheaper than passing every child's id
         rows = _rows_for(query, "school_id", sorted(schools))
     else:
         rows = _rows_for(query, "child_id", sorted(wanted_children))

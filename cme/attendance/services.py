@@ -212,10 +212,11 @@ def stored_years(
     return found
 
 
-# From this many children, the stored years are found by school rather than by child: a
-# whole authority's file names every pupil, and passing 25,000 ids costs more than reading
-# the rows of the file's schools.
-_BY_SCHOOL_FROM: Final = 2_000
+# From this many pupils, a file is read and written as a whole authority's (the importer
+# uses it too): stored years and enrolments read by school (passing 25,000 ids costs more
+# than reading the rows of the file's schools), UPNs joined as a set, and the rows written
+# alongside the rules (`save_and_refresh`).
+MANY_PUPILS: Final = 2_000
 # Whether marks have any attendance: the two present marks looked for first (strpos stops at
 # the first, usually the year's first session), then every attendance mark by a regular
 # expression (five times slower; translate(), counting every character, thirty).
@@ -228,7 +229,7 @@ def _stored_rows_postgresql(
     """The rows on PostgreSQL, marks read as bytes (`textsend`): the window is then a
     byte slice, where a substring of UTF-8 text is counted out character by character."""
     low, high = window
-    by_school = len(children) >= _BY_SCHOOL_FROM
+    by_school = len(children) >= MANY_PUPILS
     attended = "".join(
         symbol if symbol.isalnum() else "\\" + symbol
         for symbol in map(chr, ATTENDED_SYMBOLS.tolist())
@@ -651,7 +652,7 @@ def save_and_refresh(
     first and the rows written in a thread, on the same connection and transaction, while
     the rules run: the write and the rules each take about a tenth of a second."""
     write = functools.partial(save_attendance_years, years=years, spans=spans, now=now)
-    if connection.vendor != "postgresql" or len(spans) < _BY_SCHOOL_FROM:
+    if connection.vendor != "postgresql" or len(spans) < MANY_PUPILS:
         write()
         return refresh_triggers(years=years, actor=actor, today=today, on_roll_from=on_roll_from)
     return refresh_triggers(
@@ -982,9 +983,7 @@ class _Sync:
         return [trigger.pk for trigger in triggers]
 
 
-_TRIGGER_REFERENCE: Final = (
-    f"{AttendanceTrigger._meta.app_label}.{AttendanceTrigger._meta.model_name}"
-)
+_TRIGGER_REFERENCE: Final = audit.subject_type(AttendanceTrigger)
 
 
 class _NewItem(NamedTuple):

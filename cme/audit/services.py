@@ -26,13 +26,18 @@ def _actor_or_none(actor: Any) -> Any:
     return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
+def subject_type(model: type[models.Model] | models.Model) -> str:
+    """How a kind of record is named in the audit trail: `app_label.model`."""
+    meta = model._meta
+    return f"{meta.app_label}.{meta.model_name}"
+
+
 def subject_reference(subject: models.Model | tuple[str, str]) -> tuple[str, str]:
     """Name a record as `app_label.model` and its primary key, without a foreign key (a
-    reference already made is returned as it is)."""
+    reference already made, `(subject_type(...), str(pk))`, is returned as it is)."""
     if isinstance(subject, tuple):
         return subject
-    meta = subject._meta
-    return f"{meta.app_label}.{meta.model_name}", str(subject.pk)
+    return subject_type(subject), str(subject.pk)
 
 
 def json_safe(value: Any) -> Any:

@@ -44,14 +44,10 @@ def copy_value(value: Any) -> str:
     return text
 
 
-def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """COPY `rows` into `table` (names from a model's _meta, never from input); returns how
-    many. Runs in the caller's transaction."""
-    return copy_lines(table, columns, ["\t".join(map(copy_value, row)) + "\n" for row in rows])
-
-
 def copy_lines(table: str, columns: Sequence[str], lines: Sequence[str]) -> int:
-    """COPY rows already in the text format (one line each, ending in a newline)."""
+    """COPY rows already in the text format (one line each, ending in a newline; values by
+    `copy_value`) into `table` (names from a model's _meta, never from input); returns how
+    many. Runs in the caller's transaction."""
     if not lines:
         return 0
     with (

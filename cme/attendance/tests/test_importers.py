@@ -76,8 +76,7 @@ def file_reading(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
     """A file of many pupils is read another way (enrolments and stored years by school, UPNs
     as a set): the tests using this run both ways, the thresholds lowered for the second."""
     if request.param == "an authority's file":
-        monkeypatch.setattr(importers, "_MANY_PUPILS", 0)
-        monkeypatch.setattr(services, "_BY_SCHOOL_FROM", 0)
+        monkeypatch.setattr(services, "MANY_PUPILS", 0)
 
 
 def day_of(
@@ -665,7 +664,7 @@ def test_a_write_made_alongside_the_rules_that_fails_leaves_nothing_stored(
 ) -> None:
     """An authority's daily file is written in a thread while the rules run (services.
     save_and_refresh): its failure fails the import, and the transaction holds nothing."""
-    monkeypatch.setattr(services, "_BY_SCHOOL_FROM", 0)
+    monkeypatch.setattr(services, "MANY_PUPILS", 0)
     run(write(tmp_path / "monday.csv", day_of(pupil, school, "2025-09-08")))
     before = stored(pupil, school)
 

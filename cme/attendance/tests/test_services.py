@@ -118,7 +118,7 @@ def test_stored_years_say_what_the_marks_hold(
 ) -> None:
     """On PostgreSQL the window and flags are worked out in SQL: they agree with Python's."""
     if by_school:
-        monkeypatch.setattr(services, "_BY_SCHOOL_FROM", 0)
+        monkeypatch.setattr(services, "MANY_PUPILS", 0)
     child = pupil_at(school)
     year = AttendanceYear.objects.create(
         child=child, school=school, school_year=2025, marks=marks, updated_at=timezone.now()

@@ -54,3 +54,11 @@ def test_postgresql_refuses_to_update_or_delete_audit_rows(cme_officer: User) ->
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEvent.objects.all().delete()
     assert AccessEvent.objects.get().purpose == "test"
+
+
+def test_a_record_is_named_by_its_kind_and_key_and_a_reference_stays_as_it_is() -> None:
+    user = User(pk=42)
+
+    assert services.subject_type(User) == services.subject_type(user) == "accounts.user"
+    assert services.subject_reference(user) == ("accounts.user", "42")
+    assert services.subject_reference(("accounts.user", "42")) == ("accounts.user", "42")
