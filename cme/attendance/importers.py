@@ -108,15 +108,11 @@ _CODES_BEFORE: Final = "the codes in force before 19 Aug 2024"
 
 @dataclass
 class _Column:
-    """One column: each row's index into `values`; `used` marks the values some row has
-    (polars numbers a column's values among every string it has seen, so some are not)."""
+    """One column: each row's index into `values`, the column's distinct values (every one
+    of them some row's)."""
 
     codes: npt.NDArray[np.int32]
     values: list[str]
-    used: npt.NDArray[np.bool_]
-
-    def used_values(self) -> list[int]:
-        return np.flatnonzero(self.used).tolist()
 
 
 @dataclass
@@ -261,40 +257,36 @@ def _read_plain(checked: _CheckedFile, width: int) -> _Table | None:
     """The rows of a plain file, parsed by polars; None if polars cannot (it also refuses
     bytes that are not UTF-8)."""
     positions = [checked.columns[column] for column in ATTENDANCE_COLUMNS]
+    # Each column numbers its values in categories of its own, made for this file: the
+    # numbers are then dense and every value is one the column has (with polars' global
+    # categories they were shared by every column of every file the process had read, so
+    # finding a column's own values took a pass over its rows, and the mapping only grew).
+    categories = [pl.Categories.random() for _ in range(width)]
     try:
         frame = pl.read_csv(
             checked.path,
             has_header=True,
             columns=positions,
-            schema_overrides=[pl.Categorical] * width,
+            schema_overrides=[pl.Categorical(own) for own in categories],
             quote_char=None,
             encoding="utf8",
         )
     except (pl.exceptions.PolarsError, OSError, ValueError):
         return None
     data = {
-        column: _dictionary(frame.to_series(index))
+        column: _dictionary(frame.to_series(index), categories[checked.columns[column]])
         for index, column in enumerate(ATTENDANCE_COLUMNS)
     }
     return _Table(rows=frame.height, columns=dict(checked.columns), data=data)
 
 
-def _dictionary(series: pl.Series) -> _Column:
-    """A categorical column as it comes: codes are polars' own numbering (missing values
+def _dictionary(series: pl.Series, categories: pl.Categories) -> _Column:
+    """A categorical column as it comes, numbered in its own `categories` (missing values
     read as "")."""
     if series.null_count():
-        series = series.cast(pl.String).fill_null("").cast(pl.Categorical)
-    physical = series.to_physical().to_numpy()
-    # The column's own values: polars numbers the categories of every column together.
-    distinct = series.unique()
-    ids = distinct.to_physical().to_numpy()
-    size = int(ids.max(initial=0)) + 1
-    used = np.zeros(size, dtype=np.bool_)
-    used[ids] = True
-    values = [""] * size
-    for index, name in zip(ids.tolist(), distinct.cast(pl.String).to_list(), strict=True):
-        values[index] = name
-    return _Column(codes=physical.view(np.int32), values=values, used=used)
+        series = series.cast(pl.String).fill_null("").cast(pl.Categorical(categories))
+    physical = series.to_physical().to_numpy().view(np.int32)
+    return _Column(codes=physical, values=[value or "" for value in categories.to_series()])
 
 
 def _read_records(checked: _CheckedFile) -> _Table:
@@ -314,7 +306,6 @@ def _read_records(checked: _CheckedFile) -> _Table:
         column: _Column(
             codes=np.asarray(codes[column], dtype=np.int32),
             values=list(index[column]),
-            used=np.ones(len(index[column]), dtype=np.bool_),
         )
         for column in ATTENDANCE_COLUMNS
     }
@@ -444,7 +435,7 @@ _BAD_POSITION: Final = -(1 << 20)
 
 @dataclass
 class _Values:
-    """What each used value of each column is, as lookup tables indexed by the value's code
+    """What each distinct value of each column is, as lookup tables indexed by the value's code
     in its column, and why a value rejects its rows ("" if it does not)."""
 
     children: list[int]  # the distinct children the file's UPNs lead to
@@ -464,14 +455,14 @@ class _Values:
 
 
 def _check_values(table: _Table, today: datetime.date) -> _Values:
-    """Each used value of each column checked once, with the reason it rejects a row."""
+    """Each distinct value of each column checked once, with the reason it rejects a row."""
     data = table.data
     reasons: dict[str, dict[int, str]] = {column: {} for column in ATTENDANCE_COLUMNS}
 
     # A UPN on the register was checked when it was entered: only the others are checked
     # here, to say what is wrong with them.
     upn_column = data["upn"]
-    upns = {index: _normal_upn(upn_column.values[index]) for index in upn_column.used_values()}
+    upns = {index: _normal_upn(value) for index, value in enumerate(upn_column.values)}
     found = _children_by_upn({upn for upn in upns.values() if upn})
     children = sorted(set(found.values()))
     dense = {child: position for position, child in enumerate(children)}
@@ -484,18 +475,15 @@ def _check_values(table: _Table, today: datetime.date) -> _Values:
             reasons["upn"][index] = reason or "no child on the register has this UPN; row rejected"
 
     laestab_column = data["laestab"]
-    laestabs = [""] * len(laestab_column.values)
-    for index in laestab_column.used_values():
-        laestabs[index] = _clean(laestab_column.values[index])
-    used_laestabs = {laestabs[index] for index in laestab_column.used_values()}
+    laestabs = [_clean(value) for value in laestab_column.values]
     schools: dict[str, list[int]] = defaultdict(list)
-    for school_id, laestab in School.objects.filter(laestab__in=used_laestabs).values_list(
+    for school_id, laestab in School.objects.filter(laestab__in=set(laestabs)).values_list(
         "id", "laestab"
     ):
         schools[laestab].append(school_id)
     laestab_bad = np.zeros(len(laestabs), dtype=np.bool_)
-    for index in laestab_column.used_values():
-        if reason := _laestab_reason(laestabs[index], schools):
+    for index, laestab in enumerate(laestabs):
+        if reason := _laestab_reason(laestab, schools):
             reasons["laestab"][index] = reason
             laestab_bad[index] = True
 
@@ -503,8 +491,8 @@ def _check_values(table: _Table, today: datetime.date) -> _Values:
 
     session_column = data["session"]
     session = np.full(len(session_column.values), _BAD_POSITION, dtype=np.int32)
-    for index in session_column.used_values():
-        name = _clean(session_column.values[index]).upper()
+    for index, value in enumerate(session_column.values):
+        name = _clean(value).upper()
         if name in SESSION_NAMES:
             session[index] = SESSION_NAMES.index(name)
         else:
@@ -514,8 +502,8 @@ def _check_values(table: _Table, today: datetime.date) -> _Values:
     codes = [""] * len(code_column.values)
     symbol_pre = np.zeros(len(codes), dtype=np.uint8)
     symbol_2024 = np.zeros(len(codes), dtype=np.uint8)
-    for index in code_column.used_values():
-        code = _clean(code_column.values[index])
+    for index, value in enumerate(code_column.values):
+        code = _clean(value)
         codes[index] = code.upper() if code.isascii() else code
         symbol_pre[index] = _code_symbol(codes[index], _PRE_2024_DAY)
         symbol_2024[index] = _code_symbol(codes[index], CODE_SET_2024_START)
@@ -547,14 +535,14 @@ def _check_dates(
     npt.NDArray[np.int32],
     npt.NDArray[np.int64],
 ]:
-    """Each used date: the date (None if rejected, with the reason), where its morning sits
+    """Each distinct date: the date (None if rejected, with the reason), where its morning sits
     in its school year's marks, its school year and its ordinal."""
     dates: list[datetime.date | None] = [None] * len(column.values)
     first_session = np.full(len(dates), _BAD_POSITION, dtype=np.int32)
     year = np.zeros(len(dates), dtype=np.int32)
     ordinal = np.zeros(len(dates), dtype=np.int64)
-    for index in column.used_values():
-        day, reason = _date_reason(column.values[index], today)
+    for index, value in enumerate(column.values):
+        day, reason = _date_reason(value, today)
         if day is None:
             reasons[index] = reason
             continue
@@ -638,10 +626,9 @@ def _accepted(table: _Table, values: _Values, messages: _Messages, report: Impor
     child = values.child[data["upn"].codes]
     position = values.first_session[date]
     position += values.session[data["session"].codes]
-    used_dates = data["date"].used
-    if values.set_2024[used_dates].all():
+    if values.set_2024.all():
         symbol = values.symbol_2024[code]
-    elif not values.set_2024[used_dates].any():
+    elif not values.set_2024.any():
         symbol = values.symbol_pre[code]
     else:
         symbol = np.where(values.set_2024[date], values.symbol_2024[code], values.symbol_pre[code])
@@ -680,7 +667,7 @@ def _any_bad_value(data: dict[str, _Column], values: _Values) -> bool:
     one in the code set of a date the file has."""
     if any(values.reasons.values()):
         return True
-    codes = data["code"].used_values()
+    codes = range(len(data["code"].values))
     dated = [day for day in values.date if day is not None]
     for symbols, in_set in (
         (values.symbol_2024, any(day >= CODE_SET_2024_START for day in dated)),

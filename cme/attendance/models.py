@@ -21,7 +21,11 @@ class AttendanceYear(models.Model):
     the figures. One row per pupil, school and year, not one per mark: a whole authority's
     year is ~25,000 rows, not ~9.5 million. Read the marks through the selectors."""
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="attendance_years")
+    # No index of its own: the unique constraint below starts with the child (one index
+    # fewer for a year's 25,000 rows to go into).
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="attendance_years", db_index=False
+    )
     # PROTECT is Django's; no database constraint: checking one at commit for each of a
     # year's 25,000 rows, all naming the same 90 schools, took half a second of the import
     # (schools are never deleted: a closed school keeps its record). Indexed below.
@@ -71,7 +75,10 @@ class AttendanceTrigger(models.Model):
         MARKS_CORRECTED = "corrected", "Marks corrected: the register no longer shows it"
         YEAR_ENDED = "year_ended", "The school year ended"
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="attendance_triggers")
+    # Indexed with the school year, below.
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="attendance_triggers", db_index=False
+    )
     # As AttendanceYear.school: PROTECT is Django's, without a database constraint.
     school = models.ForeignKey(
         School, on_delete=models.PROTECT, related_name="+", db_constraint=False

@@ -41,6 +41,7 @@ from .marks import (
     SCHOOL_DAY_KINDS,
     UNAUTHORISED_KINDS,
     Kind,
+    byte_lookup,
     date_of_day,
     day_bytes,
     day_bytes_of_kinds,
@@ -720,14 +721,13 @@ def evaluate(
 # --- Many pupil-years at once ------------------------------------------------------------------
 
 
-def _day_sums(table: bytes) -> npt.NDArray[np.int16]:
+def _day_sums(table: bytes) -> npt.NDArray[np.uint8]:
     """A per-day lookup (by day byte) of a count, as an array for summing over a matrix."""
-    sums: npt.NDArray[np.int16] = np.frombuffer(table, dtype=np.uint8).astype(np.int16)
-    return sums
+    return np.frombuffer(table, dtype=np.uint8)
 
 
-def _is_run_day(table: bytes) -> npt.NDArray[np.int16]:
-    runs: npt.NDArray[np.int16] = (np.frombuffer(table, dtype=np.uint8) == _RUN).astype(np.int16)
+def _is_run_day(table: bytes) -> npt.NDArray[np.uint8]:
+    runs: npt.NDArray[np.uint8] = (np.frombuffer(table, dtype=np.uint8) == _RUN).astype(np.uint8)
     return runs
 
 
@@ -762,7 +762,11 @@ def _candidates(
     necessary condition); the per-pupil code decides for those rows alone."""
     t = thresholds
     needed = {name for rule in rules for name in _SCREENED_BY.get(rule, ())}
-    sums = {name: _SCREENS[name][days].sum(axis=1, dtype=np.int32) for name in sorted(needed)}
+    days = np.ascontiguousarray(days)
+    sums = {
+        name: byte_lookup(_SCREENS[name], days).sum(axis=1, dtype=np.int32)
+        for name in sorted(needed)
+    }
     screens: dict[Rule, Callable[[], npt.NDArray[np.bool_]]] = {
         Rule.UNAUTHORISED_ABSENCE_10_DAYS: lambda: (
             sums["unauthorised"] >= t.unauthorised_absence_days

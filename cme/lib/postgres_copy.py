@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -56,6 +57,29 @@ def copy_lines(table: str, columns: Sequence[str], lines: Sequence[str]) -> int:
     ):
         copy.write("".join(lines).encode("utf-8"))
     return len(lines)
+
+
+@contextmanager
+def foreign_keys_checked_now(table: str) -> Iterator[None]:
+    """Inside this, rows written to `table` have their foreign keys checked as each statement
+    ends, not at commit (Django makes every foreign key deferred): a write made in a thread
+    alongside other work then takes its checks with it, instead of leaving them to the
+    commit, after everything else. Deferred again on the way out."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT quote_ident(conname) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' AND condeferred",
+            [table],
+        )
+        names = ", ".join(name for (name,) in cursor.fetchall())
+        if not names:
+            yield
+            return
+        cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
+        try:
+            yield
+        finally:
+            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
 
 
 def next_ids(table: str, count: int) -> list[int]:
