@@ -286,7 +286,8 @@ def _dictionary(series: pl.Series, categories: pl.Categories) -> _Column:
     if series.null_count():
         series = series.cast(pl.String).fill_null("").cast(pl.Categorical(categories))
     physical = series.to_physical().to_numpy().view(np.int32)
-    return _Column(codes=physical, values=[value or "" for value in categories.to_series()])
+    values = categories.to_series().to_list()
+    return _Column(codes=physical, values=[value or "" for value in values])
 
 
 def _read_records(checked: _CheckedFile) -> _Table:

@@ -538,7 +538,16 @@ _SPAN_COLUMNS: Final = (
 
 
 def _span_lines(spans: Sequence[MarksSpan]) -> list[str]:
-    return ["\t".join(map(str, span)).replace("\\", "\\\\") + "\n" for span in spans]
+    """The spans in COPY's text format (`_SPAN_COLUMNS`, after the id)."""
+    lines: list[str] = []
+    for year_id, start, text, appends, possible, attended, unauthorised, first, last in spans:
+        # A backslash is the only character of the format a mark can be.
+        marks = text.replace("\\", "\\\\") if "\\" in text else text
+        lines.append(
+            f"{year_id}\t{start}\t{marks}\t{appends}\t{possible}\t{attended}\t{unauthorised}\t"
+            f"{first}\t{last}\n"
+        )
+    return lines
 
 
 def _copy_spans(lines: Sequence[str], now: datetime.datetime) -> None:
