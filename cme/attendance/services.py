@@ -332,17 +332,18 @@ class _StoredForm:
     possible: list[int]
     attended: list[int]
     unauthorised: list[int]
-    first_marked_on: list[datetime.date | None]
-    last_marked_on: list[datetime.date | None]
+    first_marked_on: list[str | None]  # ISO dates
+    last_marked_on: list[str | None]
 
     def values(self, index: int, now: datetime.datetime) -> dict[str, Any]:
+        first, last = self.first_marked_on[index], self.last_marked_on[index]
         return {
             "marks": self.marks[index],
             "possible_sessions": self.possible[index],
             "attended_sessions": self.attended[index],
             "unauthorised_sessions": self.unauthorised[index],
-            "first_marked_on": self.first_marked_on[index],
-            "last_marked_on": self.last_marked_on[index],
+            "first_marked_on": datetime.date.fromisoformat(first) if first else None,
+            "last_marked_on": datetime.date.fromisoformat(last) if last else None,
             "updated_at": now,
         }
 
@@ -394,8 +395,8 @@ def _stored_forms(years: Sequence[YearMarks]) -> list[_StoredForm]:
         first = np.argmax(marked, axis=1)
         last = symbols.shape[1] - 1 - np.argmax(marked[:, ::-1], axis=1)
         start = np.datetime64(year_start(school_year).isoformat(), "D")
-        first_day = (start + first // 2).tolist()
-        last_day = (start + last // 2).tolist()
+        first_day = np.datetime_as_string(start + first // 2).tolist()
+        last_day = np.datetime_as_string(start + last // 2).tolist()
         ends = np.where(has_marks, last + 1, 0).tolist()
         width = symbols.shape[1]
         text = symbols.tobytes().decode("ascii")
@@ -651,6 +652,8 @@ def _symbols_of(
     read from the database (the stored ones an import changed in place), with the span of
     each in `spans` put in."""
     width = sessions_in_year(school_year)
+    if years and all(year.symbols is not None for year in years):  # a first import's, all new
+        return np.stack([year.symbols for year in years if year.symbols is not None])
     matrix = np.full((len(years), width), _DOT, dtype=np.uint8)
     unread: list[int] = []
     ids: list[int] = []
@@ -835,8 +838,10 @@ def _refresh_triggers(
         writing.finish()
     if not evaluated:
         return TriggerChanges()
+    # A year's file starts every pupil-year at its first session: each date worked out once.
+    first_changed = functools.cache(date_of_day)
     changed_from = {
-        year.key: date_of_day(year.school_year, year.changed_from // 2)
+        year.key: first_changed(year.school_year, year.changed_from // 2)
         for year, _evaluation in evaluated
     }
     earliest = min(changed_from.values())
