@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import importlib
+import os
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+import config
 from config.env import env_date_list, env_int_map
 
 
@@ -31,3 +34,14 @@ def test_dates_are_read_and_a_bad_one_refused(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("CME_D", "5/1/2027")
     with pytest.raises(ImproperlyConfigured, match="CME_D"):
         env_date_list("CME_D")
+
+
+def test_numpy_s_huge_page_advice_is_off_unless_the_deployment_turns_it_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    importlib.reload(config)
+    assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "0"
+    monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", "1")
+    importlib.reload(config)
+    assert os.environ["NUMPY_MADVISE_HUGEPAGE"] == "1"

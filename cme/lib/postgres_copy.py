@@ -51,7 +51,9 @@ def copy_lines(table: str, columns: Sequence[str], lines: Sequence[str]) -> int:
     many. Runs in the caller's transaction."""
     if not lines:
         return 0
+    # psycopg's errors raised as Django's (IntegrityError...), as the ORM's would be.
     with (
+        connection.wrap_database_errors,
         connection.cursor() as cursor,
         cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
     ):
@@ -64,7 +66,8 @@ def foreign_keys_checked_now(table: str) -> Iterator[None]:
     """Inside this, rows written to `table` have their foreign keys checked as each statement
     ends, not at commit (Django makes every foreign key deferred): a write made in a thread
     alongside other work then takes its checks with it, instead of leaving them to the
-    commit, after everything else. Deferred again on the way out."""
+    commit, after everything else. Deferred again on the way out; not if the block fails
+    (a failed statement has aborted the transaction, and the caller's rolls back)."""
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT quote_ident(conname) FROM pg_constraint "
@@ -76,10 +79,8 @@ def foreign_keys_checked_now(table: str) -> Iterator[None]:
             yield
             return
         cursor.execute(f"SET CONSTRAINTS {names} IMMEDIATE")
-        try:
-            yield
-        finally:
-            cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
+        yield
+        cursor.execute(f"SET CONSTRAINTS {names} DEFERRED")
 
 
 def next_ids(table: str, count: int) -> list[int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime
 import hashlib
 from collections.abc import Sequence
@@ -403,6 +404,30 @@ def test_a_failure_part_way_leaves_the_database_as_it_was(
     assert not AuditEvent.objects.exists()
 
 
+def test_each_column_of_a_plain_file_holds_its_own_values_once(tmp_path: Path) -> None:
+    """Each column is numbered in categories made for it and the file: its values are the
+    column's own, each once (the same text in two columns, or in an earlier file, is not
+    carried over)."""
+    first = write(tmp_path / "first.csv", [["AM", "2025-09-03", "AM", "AM", "/"]])
+    second = write(
+        tmp_path / "second.csv",
+        [["X1", "1234567", "2025-09-03", "AM", "/"], ["X2", "1234567", "2025-09-04", "PM", "N"]],
+    )
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as hashing:
+        importers._read_file(first, hashing)
+        _checked, table, _digest = importers._read_file(second, hashing)
+    columns = {name: sorted(column.values) for name, column in table.data.items()}
+    assert columns == {
+        "upn": ["X1", "X2"],
+        "laestab": ["1234567"],
+        "date": ["2025-09-03", "2025-09-04"],
+        "session": ["AM", "PM"],
+        "code": ["/", "N"],
+    }
+    upns = table.data["upn"]
+    assert [upns.values[code] for code in upns.codes] == ["X1", "X2"]
+
+
 # --- Any CSV reads as a plain one does ------------------------------------------------------------
 
 
@@ -677,3 +702,23 @@ def test_a_write_made_alongside_the_rules_that_fails_leaves_nothing_stored(
 
     assert stored(pupil, school) == before
     assert ImportRun.objects.count() == 1
+
+
+@pytest.mark.postgresql_only
+def test_a_year_s_new_rows_written_alongside_the_rules_failing_leave_nothing_stored(
+    tmp_path: Path, school: School, pupil: Child, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole year's new pupil-years are written in a thread too (and their foreign keys
+    checked there): a failure there fails the import, with nothing stored."""
+    monkeypatch.setattr(services, "MANY_PUPILS", 0)
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(services, "copy_lines", broken)
+    with pytest.raises(RuntimeError, match="went away"):
+        run(write(tmp_path / "year.csv", day_of(pupil, school, "2025-09-08", "O", "O")))
+
+    assert not AttendanceYear.objects.exists()
+    assert not AttendanceTrigger.objects.exists()
+    assert not ImportRun.objects.exists()

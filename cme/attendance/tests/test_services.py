@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import time_machine
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from cme.attendance.importers import ATTENDANCE_COLUMNS, import_attendance_file
 from cme.attendance.models import AttendanceTrigger, AttendanceYear, PlacementMonitoring
 from cme.attendance.rules import Rule
 from cme.audit.models import AuditEvent
+from cme.lib.postgres_copy import copy_lines, foreign_keys_checked_now
 from cme.pupils.models import School
 from cme.pupils.tests.factories import pupil_at
 
@@ -133,3 +135,29 @@ def test_stored_years_say_what_the_marks_hold(
             year.pk, len(marks), marks[1:4].encode(), bool(has_n), bool(has_attendance)
         )
     }
+
+
+@pytest.mark.postgresql_only
+def test_years_copied_with_their_foreign_keys_checked_now_are_refused_at_once(
+    school: School,
+) -> None:
+    """The whole year's write checks its rows' children as they are copied (in the thread
+    it runs in), and leaves the checks deferred to commit again afterwards."""
+    table = AttendanceYear._meta.db_table
+    columns = ("child_id", "school_id", "school_year", "marks", "possible_sessions",
+               "attended_sessions", "unauthorised_sessions", "updated_at")  # fmt: skip
+    no_such_child = [f"987654321\t{school.pk}\t2025\t/\\\\\t2\t2\t0\tnow\n"]
+    with (
+        pytest.raises(IntegrityError, match="child"),
+        transaction.atomic(),
+        foreign_keys_checked_now(table),
+    ):
+        copy_lines(table, columns, no_such_child)
+
+    with transaction.atomic():
+        point = transaction.savepoint()
+        with foreign_keys_checked_now(table):
+            pass
+        copy_lines(table, columns, no_such_child)  # deferred again: found only at commit
+        assert AttendanceYear.objects.filter(child_id=987654321).exists()
+        transaction.savepoint_rollback(point)
