@@ -6,6 +6,7 @@ view cannot ship without a decision on who may open it.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -13,8 +14,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from cme.accounts.models import User
+from cme.attendance.models import AttendanceTrigger
 from cme.cases.categories import CaseCategory
 from cme.cases.notes import add_note
 from cme.cases.services import case_enquiries, move_case, open_case
@@ -71,6 +74,7 @@ PROTECTED: dict[str, str | None] = {
     "matching:review_queue": "matching.review_match",
     "attendance:child_attendance": "attendance.view_attendance",
     "attendance:worklist": "attendance.view_triggers",
+    "attendance:trigger_detail": "attendance.view_triggers",
     "attendance:authority_attendance": "attendance.view_figures",
     "attendance:school_attendance": "attendance.view_figures",
     "matching:match_detail": "matching.review_match",
@@ -242,6 +246,16 @@ def objects(db: None, school: School, school_user: User) -> dict[str, int]:
         actor=school_user, child=child, ground="h", note="Letters and a home visit"
     )
     lost = lost_pupil_on_worklist()  # a lost-pupil CTF from another authority, on the worklist
+    trigger = AttendanceTrigger.objects.create(
+        child=child,
+        school=school,
+        school_year=2025,
+        rule="unauthorised_absence_10_days",
+        start_date=datetime.date(2025, 12, 1),
+        fired_on=datetime.date(2025, 12, 12),
+        detail="10 school days without authorisation",
+        opened_at=timezone.now(),
+    )
     return {
         **provision_objects(),  # a SEND case, an application, a panel meeting, a placement
         "note_id": note.pk,
@@ -263,6 +277,7 @@ def objects(db: None, school: School, school_user: User) -> dict[str, int]:
         "school_id": school.pk,
         "case_id": case.pk,
         "referral_id": referral.pk,
+        "trigger_id": trigger.pk,
     }
 
 

@@ -78,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Role]] = {
         }
     ),
     "attendance.view_triggers": LA_CASEWORK_ROLES,
+    # Recording what was done about a worklist item (contacted the school, opened a case...).
+    "attendance.follow_up_trigger": LA_CASEWORK_ROLES,
     "attendance.view_figures": LA_CASEWORK_ROLES,
     "cases.view_case": LA_CASEWORK_ROLES,
     "cases.open_case": LA_CASEWORK_ROLES,

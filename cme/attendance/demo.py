@@ -28,9 +28,11 @@ import numpy.typing as npt
 from cme.pupils.importers import ImportReport
 from cme.pupils.models import Enrolment
 
+from . import services
 from .bank_holidays import bank_holidays_between
 from .importers import import_attendance_file
 from .marks import school_year_of, year_end, year_start
+from .models import AttendanceTrigger, TriggerFollowUp
 
 _DAY: Final = datetime.timedelta(days=1)
 PRESENT_AM, PRESENT_PM = "/", "\\"
@@ -304,3 +306,29 @@ def load_demo_attendance(*, seed: int, today: datetime.date, actor: Any = None) 
             registers, path, last_day=register_day_count(registers.calendar, before=today)
         )
         return import_attendance_file(path=path, actor=actor, today=today)
+
+
+# What the demo CME officer has already done about the longest-standing open items.
+_DEMO_FOLLOW_UPS: Final = (
+    ("contacted_school", "Spoke to the attendance lead: letters home unanswered, no phone reply."),
+    (
+        "home_visit",
+        "Visited with the education welfare officer: nobody at home, neighbours unsure.",
+    ),
+    ("contacted_family", "Parent says the child is unwell; asked for a doctor's note by Friday."),
+)
+
+
+def add_demo_follow_ups(*, officer: Any) -> int:
+    """Record the demo officer's follow-ups on the longest-standing open worklist items (the
+    rest await one), through the service, so they are audited as a real one would be."""
+    oldest = list(
+        AttendanceTrigger.objects.filter(status=AttendanceTrigger.Status.OPEN).order_by(
+            "fired_on", "id"
+        )[: len(_DEMO_FOLLOW_UPS)]
+    )
+    for trigger, (action, note) in zip(oldest, _DEMO_FOLLOW_UPS, strict=False):
+        services.record_follow_up(
+            actor=officer, trigger=trigger, action=TriggerFollowUp.Action(action), note=note
+        )
+    return len(oldest)

@@ -124,6 +124,35 @@ class AttendanceTrigger(models.Model):
         return self.is_open or self.ended_on is None or self.ended_on >= day
 
 
+class TriggerFollowUp(models.Model):
+    """What the CME team did about a worklist item, in their words: one per action, never
+    edited (a correction is a new one). The item itself stays the rules' to open and close."""
+
+    class Action(models.TextChoices):
+        CONTACTED_SCHOOL = "contacted_school", "Contacted the school"
+        CONTACTED_FAMILY = "contacted_family", "Contacted the family"
+        HOME_VISIT = "home_visit", "Home visit"
+        CASE_OPENED = "case_opened", "Opened a CME case"
+        REFERRED = "referred", "Referred to another service"
+        NO_FURTHER_ACTION = "no_further_action", "No further action needed"
+
+    trigger = models.ForeignKey(
+        AttendanceTrigger, on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    action = models.CharField(max_length=30, choices=Action.choices)
+    note = models.TextField(max_length=1000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} on {self.recorded_at:%Y-%m-%d}"
+
+
 class PlacementMonitoring(models.Model):
     """A child placed at a school by the CME service, whose attendance there is watched
     after the placement (the post-placement rule) until `ends_on`, if set."""

@@ -21,6 +21,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import F, Q, QuerySet, Sum
+from django.http import Http404
 
 from cme.accounts.models import Role
 from cme.audit import services as audit
@@ -42,7 +43,7 @@ from .marks import (
     year_end,
     year_start,
 )
-from .models import AttendanceTrigger, AttendanceYear, PlacementMonitoring
+from .models import AttendanceTrigger, AttendanceYear, PlacementMonitoring, TriggerFollowUp
 from .rules import Flag, Rule, Thresholds, evaluate_matrix, symbol_matrix
 
 _CHUNK: Final = 5_000
@@ -375,13 +376,10 @@ def stored_marks(year: AttendanceYear) -> str:
     return year.marks.ljust(sessions_in_year(year.school_year), NO_MARK)
 
 
-def open_triggers_by_rule(user: Any) -> dict[Rule, int]:
+def open_triggers_by_rule(user: Any, *, awaiting: bool = False) -> dict[Rule, int]:
+    """How many open items of each rule `user` may see (awaiting a follow-up, if asked)."""
     counts: dict[Rule, int] = defaultdict(int)
-    for rule in (
-        triggers_visible_to(user)
-        .filter(status=AttendanceTrigger.Status.OPEN)
-        .values_list("rule", flat=True)
-    ):
+    for rule in open_triggers(user=user, awaiting=awaiting).values_list("rule", flat=True):
         counts[Rule(rule)] += 1
     return dict(counts)
 
@@ -425,27 +423,61 @@ def child_triggers(*, user: Any, child: Child) -> list[AttendanceTrigger]:
     return list(triggers_visible_to(user).filter(child=child).order_by("-fired_on", "-id"))
 
 
-def open_triggers(*, user: Any, rule: Rule | None = None) -> QuerySet[AttendanceTrigger]:
-    """The open worklist items `user` may see, the longest-standing first."""
+def open_triggers(
+    *, user: Any, rule: Rule | None = None, awaiting: bool = False
+) -> QuerySet[AttendanceTrigger]:
+    """The open worklist items `user` may see, the longest-standing first; with `awaiting`,
+    only those nobody has recorded a follow-up on."""
     triggers = triggers_visible_to(user).filter(status=AttendanceTrigger.Status.OPEN)
     if rule is not None:
         triggers = triggers.filter(rule=rule.value)
+    if awaiting:
+        triggers = triggers.filter(follow_ups__isnull=True)
     return triggers.order_by("fired_on", "id")
 
 
-def worklist(*, user: Any, rule: Rule | None, limit: int) -> tuple[list[AttendanceTrigger], int]:
-    """The first `limit` open worklist items `user` may see (of one rule, if given) and how
-    many there are. The read is recorded in the access log: the list names children."""
-    triggers = open_triggers(user=user, rule=rule)
+def worklist(
+    *, user: Any, rule: Rule | None, limit: int, awaiting: bool = False
+) -> tuple[list[AttendanceTrigger], int]:
+    """The first `limit` open worklist items `user` may see (of one rule, if given; awaiting
+    a follow-up, if asked), each with its follow-ups, newest first, and how many there are.
+    The read is recorded in the access log: the list names children."""
+    triggers = open_triggers(user=user, rule=rule, awaiting=awaiting)
     total = triggers.count()
+    query = "&".join(
+        part for part in (f"rule={rule.value}" if rule else "", "awaiting=1" if awaiting else "")
+        if part
+    )  # fmt: skip
     audit.record_access(
         actor=user,
         action=AccessEvent.Action.SEARCH,
         purpose="Viewed the attendance worklist",
-        query=f"rule={rule.value}" if rule else "",
+        query=query,
         result_count=total,
     )
-    return list(triggers[:limit]), total
+    return list(triggers.prefetch_related("follow_ups")[:limit]), total
+
+
+def access_trigger(*, user: Any, trigger_id: int) -> AttendanceTrigger:
+    """A worklist item if `user` may see it, else 404 exactly as if it did not exist. The
+    read is recorded in the access log (the item names a child)."""
+    try:
+        trigger = triggers_visible_to(user).get(pk=trigger_id)
+    except AttendanceTrigger.DoesNotExist as missing:
+        raise Http404("No such worklist item") from missing
+    audit.record_access(
+        actor=user,
+        action=AccessEvent.Action.VIEW,
+        subject=trigger,
+        child_id=trigger.child_id,
+        purpose="Viewed an attendance worklist item",
+    )
+    return trigger
+
+
+def follow_ups_of(trigger: AttendanceTrigger) -> list[TriggerFollowUp]:
+    """What was done about a worklist item, newest first, with who recorded it."""
+    return list(trigger.follow_ups.select_related("recorded_by"))
 
 
 def triggers_fired_at_school(

@@ -52,7 +52,7 @@ from .marks import (
     year_end,
     year_start,
 )
-from .models import AttendanceTrigger, AttendanceYear, PlacementMonitoring
+from .models import AttendanceTrigger, AttendanceYear, PlacementMonitoring, TriggerFollowUp
 from .rules import RULES, WORKLIST_RULES, Evaluation, Firing, Rule, evaluate_matrix
 from .selectors import RuleContext, attendance_thresholds, rule_context
 
@@ -1170,3 +1170,27 @@ def watch_attendance_after_placement(
         )
         re_evaluate_pupil(child=child, school=school, actor=actor, today=timezone.localdate())
     return watch
+
+
+def record_follow_up(
+    *, actor: Any, trigger: AttendanceTrigger, action: TriggerFollowUp.Action, note: str
+) -> TriggerFollowUp:
+    """Record what the CME team did about a worklist item (open or already closed: what was
+    done still belongs with it). Audited, with the note."""
+    with transaction.atomic():
+        follow_up = TriggerFollowUp.objects.create(
+            trigger=trigger,
+            action=action,
+            note=note,
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            recorded_at=timezone.now(),
+        )
+        audit.record_event(
+            kind=AuditEvent.Kind.ATTENDANCE_TRIGGER_FOLLOWED_UP,
+            actor=actor,
+            subject=trigger,
+            summary=f"{action.label}: {RULES[Rule(trigger.rule)].title}",
+            child_id=trigger.child_id,
+            details={"action": action.value, "note": note, "follow_up_id": follow_up.pk},
+        )
+    return follow_up

@@ -1,20 +1,25 @@
-"""Attendance pages: a child's attendance over time, the worklist of statutory triggers, and
-the authority's and each school's figures."""
+"""Attendance pages: a child's attendance over time, the worklist of statutory triggers and
+each item's follow-ups, and the authority's and each school's figures."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from cme.pupils import selectors as pupils
+from cme.web import drafts
 
-from . import selectors
+from . import selectors, services
 from .charts import DAY_COLOURS, DAY_WORDS, year_charts
+from .forms import FollowUpForm
 from .marks import school_year_of
+from .models import TriggerFollowUp
 from .rules import RULES, WORKLIST_RULES, Rule
 
 _WORKLIST_LIMIT = 500
@@ -66,8 +71,11 @@ def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
 def worklist(request: HttpRequest) -> HttpResponse:
     asked = request.GET.get("rule", "")
     rule = Rule(asked) if asked in {r.value for r in WORKLIST_RULES} else None
-    shown, total = selectors.worklist(user=request.user, rule=rule, limit=_WORKLIST_LIMIT)
-    counts = selectors.open_triggers_by_rule(request.user)
+    awaiting = request.GET.get("awaiting") == "1"
+    shown, total = selectors.worklist(
+        user=request.user, rule=rule, limit=_WORKLIST_LIMIT, awaiting=awaiting
+    )
+    counts = selectors.open_triggers_by_rule(request.user, awaiting=awaiting)
     rules = [
         (candidate, RULES[candidate].title, counts.get(candidate, 0))
         for candidate in Rule
@@ -78,8 +86,11 @@ def worklist(request: HttpRequest) -> HttpResponse:
         request,
         "attendance/worklist.html",
         {
-            "triggers": [(RULES[Rule(t.rule)].title, t) for t in shown],
+            "triggers": [
+                (RULES[Rule(t.rule)].title, t, next(iter(t.follow_ups.all()), None)) for t in shown
+            ],
             "total": total,
+            "awaiting": awaiting,
             "limit": _WORKLIST_LIMIT,
             "rules": rules,
             "chosen": rule,
@@ -129,4 +140,42 @@ def school_attendance(request: HttpRequest, school_id: int) -> HttpResponse:
             "local": settings.ATTENDANCE_LOCAL_THRESHOLD_PERCENT,
             "report": settings.ATTENDANCE_TERMLY_REPORT_PERCENT,
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("attendance.view_triggers", raise_exception=True)
+def trigger_detail(request: HttpRequest, trigger_id: int) -> HttpResponse:
+    """A worklist item: the rule and what the register shows, what has been done about it,
+    and (for those who may) a form to record the next follow-up."""
+    trigger = selectors.access_trigger(user=request.user, trigger_id=trigger_id)
+    can_follow_up = request.user.has_perm("attendance.follow_up_trigger")
+    form = FollowUpForm(
+        request.POST if request.method == "POST" else drafts.take_draft(request, form="follow_up")
+    )
+    if request.method == "POST":
+        if not can_follow_up:
+            raise PermissionDenied
+        if form.is_valid():
+            services.record_follow_up(
+                actor=request.user,
+                trigger=trigger,
+                action=TriggerFollowUp.Action(form.cleaned_data["action"]),
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, "Follow-up recorded")
+            return redirect("attendance:trigger_detail", trigger_id=trigger.pk)
+    rule = RULES[Rule(trigger.rule)]
+    return render(
+        request,
+        "attendance/trigger_detail.html",
+        {
+            "trigger": trigger,
+            "rule_title": rule.title,
+            "explanation": rule.explanation(selectors.attendance_thresholds()),
+            "follow_ups": selectors.follow_ups_of(trigger),
+            "form": form,
+            "can_follow_up": can_follow_up,
+        },
+        status=400 if request.method == "POST" else 200,
     )

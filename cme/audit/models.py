@@ -83,6 +83,10 @@ class AuditEvent(models.Model):
         ATTENDANCE_MARKS_CORRECTED = "attendance_corrected", "Attendance marks corrected"
         ATTENDANCE_TRIGGER_OPENED = "attendance_trigger_opened", "Attendance trigger opened"
         ATTENDANCE_TRIGGER_CLOSED = "attendance_trigger_closed", "Attendance trigger closed"
+        ATTENDANCE_TRIGGER_FOLLOWED_UP = (
+            "attendance_trigger_followed_up",
+            "Attendance trigger followed up",
+        )
         PLACEMENT_MONITORED = "placement_monitored", "Attendance after placement watched"
 
     occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
-from cme.accounts.models import User
-from cme.attendance.demo import load_demo_attendance
+from cme.accounts.models import Role, User
+from cme.attendance.demo import add_demo_follow_ups, load_demo_attendance
 from cme.provision.demo import create_demo_provision
 from cme.pupils.models import Child
 from cme.reports.demo import create_demo_national_figures
@@ -71,9 +71,12 @@ def load_demo_data(
         report(f"Demo users: {len(users)} with TOTP authenticators ({elapsed:.1f} s)")
         started = time.monotonic()
         registers = load_demo_attendance(seed=seed, today=today)
+        followed_up = add_demo_follow_ups(
+            officer=next(user for user in users if user.role == Role.CME_OFFICER)
+        )
         report(
-            f"Attendance registers: created={registers.created} updated={registers.updated} "
-            f"({time.monotonic() - started:.1f} s)"
+            f"Attendance registers: created={registers.created} updated={registers.updated}, "
+            f"{followed_up} worklist items followed up ({time.monotonic() - started:.1f} s)"
         )
         started = time.monotonic()
         casework = generate_demo_casework(seed=seed, users=users, today=today)

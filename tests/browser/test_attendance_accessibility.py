@@ -76,3 +76,30 @@ def test_a_school_s_figures_are_accessible(
     sign_in(cme_manager)
     page.goto(f"/attendance/schools/{school.pk}/")
     assert_no_axe_violations(page)
+
+
+def test_an_officer_follows_up_an_item_by_keyboard_and_every_state_is_accessible(
+    page: Page, sign_in: SignIn, cme_officer: User, absent_pupil: Child
+) -> None:
+    sign_in(cme_officer)
+    page.goto("/attendance/triggers/")
+    rule = "Unauthorised absence for 10 school days in a row"
+    page.get_by_role("link", name=f"None yet ({rule}, {absent_pupil.full_name})").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text(
+        "Unauthorised absence for 10 school days in a row"
+    )
+    assert_no_axe_violations(page)
+
+    page.get_by_role("button", name="Record follow-up").click()
+    expect(page.get_by_role("alert")).to_contain_text("Select what you did")
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Select what you did").click()  # the summary moves focus
+    page.get_by_label("Contacted the family").focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Details").fill("Phoned mother: the family has moved to Leeds.")
+    page.get_by_role("button", name="Record follow-up").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Follow-up recorded")).to_be_visible()
+    expect(page.get_by_text("the family has moved to Leeds")).to_be_visible()
+    assert_no_axe_violations(page)

@@ -10,7 +10,8 @@ from django.test import Client
 
 from cme.accounts.models import User
 from cme.attendance.importers import ATTENDANCE_COLUMNS, import_attendance_file
-from cme.audit.models import AccessEvent
+from cme.attendance.models import AttendanceTrigger, TriggerFollowUp
+from cme.audit.models import AccessEvent, AuditEvent
 from cme.pupils.models import Child, School
 from cme.pupils.tests.factories import pupil_at
 
@@ -105,3 +106,86 @@ def test_the_child_s_record_links_to_the_attendance_page(
 ) -> None:
     page = signed_in(cme_officer).get(f"/children/{absent_pupil.pk}/").content.decode()
     assert f"/children/{absent_pupil.pk}/attendance/" in page
+
+
+# --- Following up a worklist item ------------------------------------------------------------
+
+
+def test_an_officer_records_what_was_done_about_an_item_and_it_is_audited(
+    absent_pupil: Child, cme_officer: User
+) -> None:
+    client = signed_in(cme_officer)
+    trigger = AttendanceTrigger.objects.get(child=absent_pupil)
+    page = client.get(f"/attendance/triggers/{trigger.pk}/").content.decode()
+    assert "Unauthorised absence for 10 school days in a row" in page
+    assert "Nothing recorded yet" in page
+    assert AccessEvent.objects.filter(
+        child_id=absent_pupil.pk, purpose="Viewed an attendance worklist item"
+    ).exists()
+
+    response = client.post(
+        f"/attendance/triggers/{trigger.pk}/",
+        {"action": "contacted_school", "note": "Spoke to the attendance lead: family abroad."},
+    )
+    assert response.status_code == 302
+    follow_up = TriggerFollowUp.objects.get(trigger=trigger)
+    assert follow_up.action == TriggerFollowUp.Action.CONTACTED_SCHOOL
+    assert follow_up.recorded_by == cme_officer
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.ATTENDANCE_TRIGGER_FOLLOWED_UP)
+    assert event.child_id == absent_pupil.pk
+    assert event.subject_id == str(trigger.pk)
+    assert event.details["note"] == "Spoke to the attendance lead: family abroad."
+
+    page = client.get(f"/attendance/triggers/{trigger.pk}/").content.decode()
+    assert "Contacted the school" in page
+    assert "family abroad" in page
+    worklist = client.get("/attendance/triggers/").content.decode()
+    assert "Contacted the school, " in worklist
+    trigger.refresh_from_db()
+    assert trigger.status == AttendanceTrigger.Status.OPEN  # the rules still own the item
+
+
+def test_a_follow_up_without_its_answers_is_refused_with_the_error_summary(
+    absent_pupil: Child, cme_officer: User
+) -> None:
+    trigger = AttendanceTrigger.objects.get(child=absent_pupil)
+    response = signed_in(cme_officer).post(
+        f"/attendance/triggers/{trigger.pk}/", {"action": "teleported", "note": "x" * 1001}
+    )
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in page
+    assert "Select a valid choice" in page
+    assert "Details must be 1,000 characters or fewer" in page
+    assert not TriggerFollowUp.objects.exists()
+    response = signed_in(cme_officer).post(f"/attendance/triggers/{trigger.pk}/", {})
+    assert "Select what you did" in response.content.decode()
+    assert "Enter the details of what you did" in response.content.decode()
+
+
+def test_the_worklist_shows_the_items_awaiting_a_follow_up(
+    absent_pupil: Child, school: School, cme_officer: User
+) -> None:
+    client = signed_in(cme_officer)
+    trigger = AttendanceTrigger.objects.get(child=absent_pupil)
+    assert absent_pupil.full_name in client.get("/attendance/triggers/?awaiting=1").content.decode()
+    client.post(
+        f"/attendance/triggers/{trigger.pk}/", {"action": "home_visit", "note": "Nobody home."}
+    )
+    awaiting = client.get("/attendance/triggers/?awaiting=1").content.decode()
+    assert absent_pupil.full_name not in awaiting
+    assert "Showing items nobody has recorded a follow-up on" in awaiting
+    assert absent_pupil.full_name in client.get("/attendance/triggers/").content.decode()
+
+
+def test_an_item_is_for_the_cme_team_only(
+    absent_pupil: Child, school_user: User, cme_officer: User
+) -> None:
+    trigger = AttendanceTrigger.objects.get(child=absent_pupil)
+    school = signed_in(school_user)
+    assert school.get(f"/attendance/triggers/{trigger.pk}/").status_code == 403
+    assert (
+        school.post(f"/attendance/triggers/{trigger.pk}/", {"action": "home_visit", "note": "x"})
+    ).status_code == 403
+    assert signed_in(cme_officer).get("/attendance/triggers/99999/").status_code == 404
+    assert not TriggerFollowUp.objects.exists()

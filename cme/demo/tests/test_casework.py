@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from cme.attendance.models import TriggerFollowUp
 from cme.audit.models import AuditEvent
 from cme.cases.models import Case
 from cme.cases.workflow import CaseStatus
@@ -23,3 +24,8 @@ def test_the_demo_has_cases_in_every_state_and_referrals_waiting_and_triaged() -
     assert statuses == {Referral.Status.RECEIVED, Referral.Status.TRIAGED}
     opened = AuditEvent.objects.filter(kind=AuditEvent.Kind.CASE_OPENED).count()
     assert opened == Case.objects.count()
+    # The oldest open attendance worklist items already followed up; the rest await one.
+    follow_ups = TriggerFollowUp.objects.select_related("trigger", "recorded_by")
+    assert follow_ups.count() == 3
+    assert {f.recorded_by.role for f in follow_ups if f.recorded_by} == {"cme_officer"}
+    assert all(f.trigger.status == "open" for f in follow_ups)
