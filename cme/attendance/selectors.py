@@ -11,6 +11,7 @@ Other apps call these (never the models):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -20,7 +21,7 @@ from typing import Any, Final
 import numpy as np
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, F, Q, QuerySet, Sum
 from django.http import Http404
 
 from cme.accounts.models import Role
@@ -316,6 +317,9 @@ class Figures:
         return 100 * count / self.enrolments if self.enrolments else None
 
 
+_FIGURES_FIELDS: Final = tuple(field.name for field in dataclasses.fields(Figures))
+
+
 def _missed_at_least(percent: int) -> Q:
     """Pupil-years that missed `percent`% or more of their possible sessions."""
     return Q(missed_x100__gte=F("possible_sessions") * percent)
@@ -325,30 +329,38 @@ def _below(percent: int) -> Q:
     return Q(attended_x100__lt=F("possible_sessions") * percent)
 
 
+def _counted(years: QuerySet[AttendanceYear]) -> QuerySet[AttendanceYear]:
+    """The pupil-years with any possible session, with what the counts compare."""
+    return years.filter(possible_sessions__gt=0).alias(
+        missed_x100=(F("possible_sessions") - F("attended_sessions")) * 100,
+        attended_x100=F("attended_sessions") * 100,
+    )
+
+
+def _totals() -> dict[str, Aggregate]:
+    """`Figures`' fields as aggregates: one query gives them all (per group, if grouped)."""
+    thresholds = attendance_thresholds()
+    return {
+        "enrolments": Count("id"),
+        "possible": Sum("possible_sessions"),
+        "attended": Sum("attended_sessions"),
+        "unauthorised": Sum("unauthorised_sessions"),
+        "persistent": Count("id", filter=_missed_at_least(thresholds.persistent_absence_percent)),
+        "severe": Count("id", filter=_missed_at_least(thresholds.severe_absence_percent)),
+        "below_local": Count("id", filter=_below(settings.ATTENDANCE_LOCAL_THRESHOLD_PERCENT)),
+        "below_report": Count("id", filter=_below(settings.ATTENDANCE_TERMLY_REPORT_PERCENT)),
+    }
+
+
+def _figures_of(row: Mapping[str, Any]) -> Figures:
+    return Figures(**{name: row.get(name) or 0 for name in _FIGURES_FIELDS})
+
+
 def figures(years: QuerySet[AttendanceYear]) -> Figures:
     """DfE's figures over these pupil-years: overall, authorised and unauthorised absence
     rates, and persistent (10%+ missed) and severe (50%+) absence among enrolments with any
     possible session; and how many are below the policy's local thresholds."""
-    thresholds = attendance_thresholds()
-    counted = years.filter(possible_sessions__gt=0).alias(
-        missed_x100=(F("possible_sessions") - F("attended_sessions")) * 100,
-        attended_x100=F("attended_sessions") * 100,
-    )
-    totals = counted.aggregate(
-        possible=Sum("possible_sessions"),
-        attended=Sum("attended_sessions"),
-        unauthorised=Sum("unauthorised_sessions"),
-    )
-    return Figures(
-        enrolments=counted.count(),
-        possible=totals["possible"] or 0,
-        attended=totals["attended"] or 0,
-        unauthorised=totals["unauthorised"] or 0,
-        persistent=counted.filter(_missed_at_least(thresholds.persistent_absence_percent)).count(),
-        severe=counted.filter(_missed_at_least(thresholds.severe_absence_percent)).count(),
-        below_local=counted.filter(_below(settings.ATTENDANCE_LOCAL_THRESHOLD_PERCENT)).count(),
-        below_report=counted.filter(_below(settings.ATTENDANCE_TERMLY_REPORT_PERCENT)).count(),
-    )
+    return _figures_of(_counted(years).aggregate(**_totals()))
 
 
 def school_years_with_marks() -> list[int]:
@@ -364,11 +376,18 @@ def school_figures(*, school: School, school_year: int) -> Figures:
 
 
 def authority_figures(*, school_year: int) -> tuple[Figures, list[tuple[School, Figures]]]:
-    """The authority's figures for a school year, and each school's with marks that year."""
+    """The authority's figures for a school year, and each school's with marks that year:
+    one query for the authority, one for every school (grouped), one for the schools."""
     years = AttendanceYear.objects.filter(school_year=school_year)
+    by_school = {
+        row["school_id"]: _figures_of(row)
+        for row in _counted(years).order_by().values("school_id").annotate(**_totals())
+    }
     school_ids = years.order_by().values_list("school_id", flat=True).distinct()
     schools = School.objects.filter(pk__in=school_ids).order_by("name")
-    return figures(years), [(school, figures(years.filter(school=school))) for school in schools]
+    return figures(years), [
+        (school, by_school.get(school.pk) or _figures_of({})) for school in schools
+    ]
 
 
 def stored_marks(year: AttendanceYear) -> str:
