@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -121,7 +122,26 @@ def test_the_figures_are_dfe_s_over_pupil_enrolments(tmp_path: Path, school: Sch
     assert (figures.below_report, figures.below_local) == (1, 1)  # 90% exactly is not below
     authority, schools = selectors.authority_figures(school_year=2025)
     assert authority == figures
-    assert [item for item, _f in schools] == [school]
+    assert schools == [(school, figures)]
+
+
+def test_the_authority_s_figures_take_the_same_few_queries_however_many_schools(
+    tmp_path: Path, school: School, other_school: School, django_assert_num_queries: Any
+) -> None:
+    rows = []
+    for at, codes in ((school, ("/", "\\")), (other_school, ("O", "O"))):
+        child = pupil_at(at)
+        rows += [(child, at, day, *codes) for day in weekdays(D(2025, 9, 8), 5)]
+    load(tmp_path, rows)
+
+    with django_assert_num_queries(3):
+        authority, schools = selectors.authority_figures(school_year=2025)
+
+    assert authority.enrolments == 2
+    assert {at.pk: (f.enrolments, f.attended, f.severe) for at, f in schools} == {
+        school.pk: (1, 10, 0),
+        other_school.pk: (1, 0, 1),
+    }
 
 
 def test_flags_on_a_date_read_each_rule_s_context(tmp_path: Path, school: School) -> None:
