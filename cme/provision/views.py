@@ -17,10 +17,11 @@ from cme.cases import selectors as case_selectors
 from cme.cases.services import StaleCaseError
 from cme.cases.workflow import CaseStatus, CaseTransitionError
 from cme.web import drafts
+from cme.web.dates import date_input
 from cme.web.domain_errors import domain_errors_to
+from cme.web.govuk_forms import error_list
 
 from . import pdf, selectors, services
-from .dates import date_input, error_list
 from .forms import (
     YEAR_LABELS,
     AddToAgendaForm,

@@ -25,6 +25,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_ratelimit.core import is_ratelimited
 
+from cme.web.govuk_forms import error_list
+
 from . import components, journey, selectors, services, tasks
 from .forms import HONEYPOT_FIELD, AddAnotherParentForm, ParentForm
 from .models import Referral, ReferralDraft
@@ -149,7 +151,7 @@ def question(request: HttpRequest, step_name: str) -> HttpResponse:
             "heading": None if heading else step.title,
             "caption": step.section,
             "components": components.question_components(form, heading=heading),
-            "error_summary": components.error_summary(form),
+            "error_summary": error_list(form),
             "honeypot": components.honeypot(),
             "back_url": journey.back_url(step, returning=returning),
         },
@@ -199,7 +201,7 @@ def parents(request: HttpRequest) -> HttpResponse:
             else components.question_components(
                 form, heading="add_another" if count == 0 else None
             ),
-            "error_summary": components.error_summary(form),
+            "error_summary": error_list(form),
             "honeypot": components.honeypot(),
             "back_url": journey.back_url(step, returning=returning),
         },
@@ -264,7 +266,7 @@ def parent(request: HttpRequest) -> HttpResponse:
             "caption": journey.FAMILY,
             "intro": "Tell us what you know. Leave blank anything you do not know.",
             "components": components.question_components(form),
-            "error_summary": components.error_summary(form),
+            "error_summary": error_list(form),
             "honeypot": components.honeypot(),
             "back_url": back,
         },

@@ -13,7 +13,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cme.provision.dates import date_input, error_list
+from cme.web.dates import date_input
+from cme.web.govuk_forms import error_list
 
 from . import selectors, services
 from .forms import DfeReturnForm, TermForm

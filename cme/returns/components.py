@@ -15,10 +15,9 @@ from django.utils.formats import date_format
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from cme.referrals.components import date_input
-from cme.referrals.components import error_summary as referral_error_summary
 from cme.referrals.fields import Choice, GovukDate, Text
-from cme.web.govuk_forms import field
+from cme.web.dates import date_input
+from cme.web.govuk_forms import error_list, field
 
 from .forms import ReturnForm
 
@@ -111,4 +110,4 @@ def error_summary(form: forms.BaseForm) -> list[dict[str, str]]:
                 return index
         return len(order)
 
-    return sorted(referral_error_summary(form), key=place)
+    return sorted(error_list(form), key=place)

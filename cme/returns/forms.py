@@ -20,9 +20,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from cme.referrals.fields import DATE_PARTS, Choice, GovukDate, Text
+from cme.referrals.fields import Choice, GovukDate, Text
 from cme.standards.la_codes import LaCodeStatus, load_la_codes
 from cme.standards.upn import check_upn, normalise_upn
+from cme.web.dates import DATE_PARTS
 
 from .kinds import DELETION_GROUNDS, SCHOOL_KINDS, AttendanceReason, ReturnKind
 

@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cme.pupils import selectors as pupil_selectors
-from cme.referrals.components import date_input
 from cme.web import drafts
+from cme.web.dates import date_input
 from cme.web.domain_errors import domain_errors_to
 
 from . import components, duties, selectors, services

@@ -11,6 +11,8 @@ from typing import Any
 
 from django import forms
 
+from .dates import DATE_PARTS, DateWidget
+
 
 def _label(bound: forms.BoundField, *, is_page_heading: bool, label_classes: str) -> dict[str, Any]:
     label: dict[str, Any] = {"text": str(bound.label)}
@@ -93,15 +95,21 @@ def field(
 
 
 def error_list(form: forms.BaseForm) -> list[dict[str, str]]:
-    """The error summary's list: each message linked to the field it is about."""
+    """The error summary's list: each message linked to the field it is about (a date's
+    first box in error; a group of radios or checkboxes' first)."""
     items: list[dict[str, str]] = []
-    for name, errors in form.errors.items():
-        if name == "__all__":
-            items.extend({"text": str(error)} for error in errors)
+    for name, errors in form.errors.as_data().items():
+        if name not in form.fields:
+            items.extend({"text": message} for error in errors for message in error.messages)
             continue
         bound = form[name]
-        target = bound.id_for_label or bound.auto_id
-        if isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
-            target = f"{bound.auto_id}"
-        items.extend({"text": str(error), "href": f"#{target}"} for error in errors)
+        for error in errors:
+            if isinstance(bound.field.widget, DateWidget):
+                parts = (error.params or {}).get("parts", DATE_PARTS)
+                target = f"{bound.auto_id}_{parts[0]}"
+            elif isinstance(bound.field.widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                target = f"{bound.auto_id}"
+            else:
+                target = bound.id_for_label or str(bound.auto_id)
+            items.extend({"text": message, "href": f"#{target}"} for message in error.messages)
     return items

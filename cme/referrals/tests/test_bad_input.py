@@ -8,9 +8,10 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cme.referrals.fields import DATE_PARTS, GovukDate
+from cme.referrals.fields import GovukDate
 from cme.referrals.forms import ParentForm
 from cme.referrals.journey import STEPS
+from cme.web.dates import DATE_PARTS
 
 pytestmark = pytest.mark.django_db
 

@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django import forms
 from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cme.referrals.fields import clean_text, parse_date_parts
+from cme.provision.dates import GovukDateField
+from cme.referrals.fields import GovukDate, clean_text
+from cme.web.dates import parse_date_parts
 
 TODAY = datetime.date(2026, 3, 10)
 
@@ -73,3 +76,18 @@ def test_cleaned_text_has_no_control_characters(text: str) -> None:
         )
         if not multiline:
             assert "\n" not in cleaned
+
+
+def _outcome(field: forms.Field, typed: list[str]) -> object:
+    try:
+        return field.clean(typed)
+    except ValidationError as refused:
+        return (refused.code, refused.messages, refused.params)
+
+
+@given(st.lists(st.text(alphabet="0123456789 \t\n\u2028a-/", max_size=6), min_size=3, max_size=3))
+def test_the_public_journey_and_the_staff_forms_read_a_date_alike(typed: list[str]) -> None:
+    """Both fields read the boxes with cme.web.dates: the same date, or the same refusal."""
+    public = GovukDate(label="Date", error_name="Date", past_only="today_or_past")
+    staff = GovukDateField(label="Date", error_name="Date", required=False, latest="today")
+    assert _outcome(public, typed) == _outcome(staff, typed)

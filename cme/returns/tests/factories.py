@@ -9,11 +9,12 @@ from django import forms
 from django.utils import timezone
 
 from cme.accounts.models import User
-from cme.referrals.fields import DATE_PARTS, GovukDate
+from cme.referrals.fields import GovukDate
 from cme.returns import services
 from cme.returns.forms import PUPIL_FORMS, LaNotificationForm
 from cme.returns.kinds import ReturnKind
 from cme.returns.models import SchoolReturn
+from cme.web.dates import DATE_PARTS
 
 
 def days_ago(days: int) -> str:

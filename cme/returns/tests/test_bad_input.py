@@ -9,11 +9,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cme.accounts.models import User
-from cme.referrals.fields import DATE_PARTS, GovukDate, clean_text
+from cme.referrals.fields import GovukDate, clean_text
 from cme.returns import services
 from cme.returns.forms import PUPIL_FORMS, LaNotificationForm, ReturnForm
 from cme.returns.kinds import SCHOOL_KINDS, ReturnKind
 from cme.returns.models import ReturnDraft, SchoolReturn
+from cme.web.dates import DATE_PARTS
 
 from .factories import la_posted, posted_pupil
 
