@@ -109,7 +109,9 @@ def _reset() -> dict[str, Any]:
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "TRUNCATE attendance_attendanceyear, attendance_attendancetrigger RESTART IDENTITY"
+            # CASCADE: and the rows that refer to them (the worklist items' follow-ups).
+            "TRUNCATE attendance_attendanceyear, attendance_attendancetrigger "
+            "RESTART IDENTITY CASCADE"
         )
         cursor.execute("VACUUM ANALYZE")
     return {}
