@@ -189,3 +189,18 @@ def test_an_item_is_for_the_cme_team_only(
     ).status_code == 403
     assert signed_in(cme_officer).get("/attendance/triggers/99999/").status_code == 404
     assert not TriggerFollowUp.objects.exists()
+
+
+def test_the_home_page_counts_the_items_open_and_awaiting_a_follow_up(
+    absent_pupil: Child, cme_officer: User, school_user: User
+) -> None:
+    client = signed_in(cme_officer)
+    page = client.get("/").content.decode()
+    assert "1 item awaiting a follow-up" in page
+    assert "1 open item in all" in page
+    trigger = AttendanceTrigger.objects.get(child=absent_pupil)
+    client.post(
+        f"/attendance/triggers/{trigger.pk}/", {"action": "referred", "note": "To early help."}
+    )
+    assert "0 items awaiting a follow-up" in client.get("/").content.decode()
+    assert "Attendance worklist" not in signed_in(school_user).get("/").content.decode()
