@@ -19,13 +19,16 @@ class HomeSection:
 
 HomeSectionProvider = Callable[[Any], HomeSection | None]
 
-_PROVIDERS: list[HomeSectionProvider] = []
+# (place, provider): sections are shown by place, then in the order they were registered.
+_PROVIDERS: list[tuple[int, HomeSectionProvider]] = []
 
 
-def register_home_section(provider: HomeSectionProvider) -> None:
-    if provider not in _PROVIDERS:
-        _PROVIDERS.append(provider)
+def register_home_section(provider: HomeSectionProvider, *, place: int = 100) -> None:
+    """Show `provider`'s section on the home page, before those with a higher `place`."""
+    if all(registered is not provider for _place, registered in _PROVIDERS):
+        _PROVIDERS.append((place, provider))
+        _PROVIDERS.sort(key=lambda entry: entry[0])
 
 
 def home_sections_for(user: Any) -> list[HomeSection]:
-    return [section for provider in _PROVIDERS if (section := provider(user)) is not None]
+    return [section for _place, provider in _PROVIDERS if (section := provider(user)) is not None]

@@ -11,4 +11,4 @@ class AttendanceConfig(AppConfig):
 
         from .dashboard import worklist_section
 
-        register_home_section(worklist_section)
+        register_home_section(worklist_section, place=20)  # after the overdue casework

@@ -11,4 +11,4 @@ class CasesConfig(AppConfig):
 
         from .dashboard import overdue_work_section
 
-        register_home_section(overdue_work_section)
+        register_home_section(overdue_work_section, place=10)  # the most pressing first

@@ -198,6 +198,7 @@ def test_the_home_page_counts_the_items_open_and_awaiting_a_follow_up(
     page = client.get("/").content.decode()
     assert "1 item awaiting a follow-up" in page
     assert "1 open item in all" in page
+    assert page.index("Your overdue work") < page.index("Attendance worklist")
     trigger = AttendanceTrigger.objects.get(child=absent_pupil)
     client.post(
         f"/attendance/triggers/{trigger.pk}/", {"action": "referred", "note": "To early help."}
