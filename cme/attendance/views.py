@@ -176,6 +176,7 @@ def trigger_detail(request: HttpRequest, trigger_id: int) -> HttpResponse:
             "follow_ups": selectors.follow_ups_of(trigger),
             "form": form,
             "can_follow_up": can_follow_up,
+            "can_open_case": request.user.has_perm("cases.open_case"),
         },
         status=400 if request.method == "POST" else 200,
     )

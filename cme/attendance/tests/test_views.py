@@ -119,6 +119,7 @@ def test_an_officer_records_what_was_done_about_an_item_and_it_is_audited(
     page = client.get(f"/attendance/triggers/{trigger.pk}/").content.decode()
     assert "Unauthorised absence for 10 school days in a row" in page
     assert "Nothing recorded yet" in page
+    assert f'href="/children/{absent_pupil.pk}/open-case/"' in page  # from the item to a case
     assert AccessEvent.objects.filter(
         child_id=absent_pupil.pk, purpose="Viewed an attendance worklist item"
     ).exists()
