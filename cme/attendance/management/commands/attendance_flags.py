@@ -13,17 +13,10 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from cme.attendance.rules import Rule
 from cme.attendance.selectors import flags_as_of
+from cme.lib.commands import iso_date
 
 EXIT_REFUSED = 2
 COLUMNS = ("upn", "laestab", "rule", "start_date", "end_date", "detail")
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        msg = f"{text!r} is not a date in the form YYYY-MM-DD"
-        raise argparse.ArgumentTypeError(msg) from None
 
 
 class Command(BaseCommand):
@@ -56,7 +49,7 @@ line on stderr when the arguments are wrong or the file cannot be written."""
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--as-of", required=True, type=_date, metavar="YYYY-MM-DD", help="The date."
+            "--as-of", required=True, type=iso_date, metavar="YYYY-MM-DD", help="The date."
         )
         parser.add_argument(
             "--out", required=True, metavar="FLAGS.csv", help="Where to write the flags."

@@ -13,17 +13,11 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
 from cme.attendance import services, tasks
-
-
-def _date(value: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as bad:
-        raise CommandError(f"--as-of must be a date, YYYY-MM-DD: {value!r}") from bad
+from cme.lib.commands import add_scheduled_run_arguments
 
 
 class Command(BaseCommand):
@@ -34,12 +28,7 @@ line of stdout is
 """
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--as-of", type=_date, default=None, help="Today, for the rules.")
-        parser.add_argument(
-            "--enqueue",
-            action="store_true",
-            help="Queue the run for the background worker instead of making it here.",
-        )
+        add_scheduled_run_arguments(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         as_of: datetime.date = options["as_of"] or timezone.localdate()

@@ -17,17 +17,10 @@ from django.utils import timezone
 
 from cme.audit import services as audit
 from cme.audit.models import AccessEvent
+from cme.lib.commands import iso_date
 from cme.reports.selectors import dfe_return_as_at
 
 EXIT_REFUSED = 2
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        msg = f"{text!r} is not a date in the form YYYY-MM-DD"
-        raise argparse.ArgumentTypeError(msg) from None
 
 
 class Command(BaseCommand):
@@ -58,7 +51,7 @@ on stderr starting "refused: " when --as-of is in the future or the file cannot 
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--as-of", required=True, type=_date, metavar="YYYY-MM-DD", help="The census date."
+            "--as-of", required=True, type=iso_date, metavar="YYYY-MM-DD", help="The census date."
         )
         parser.add_argument(
             "--out", required=True, metavar="FILE.csv", help="Where to write the counts."
