@@ -3,12 +3,15 @@ each item's follow-ups, and the authority's and each school's figures."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -66,6 +69,11 @@ def child_attendance(request: HttpRequest, child_id: int) -> HttpResponse:
     )
 
 
+def _worklist_url(query: dict[str, str]) -> str:
+    path = reverse("attendance:worklist")
+    return f"{path}?{urlencode(query)}" if query else path
+
+
 @require_GET
 @permission_required("attendance.view_triggers", raise_exception=True)
 def worklist(request: HttpRequest) -> HttpResponse:
@@ -76,11 +84,19 @@ def worklist(request: HttpRequest) -> HttpResponse:
         user=request.user, rule=rule, limit=_WORKLIST_LIMIT, awaiting=awaiting
     )
     counts = selectors.open_triggers_by_rule(request.user, awaiting=awaiting)
-    rules = [
-        (candidate, RULES[candidate].title, counts.get(candidate, 0))
+
+    def listed(choice: Rule | None, only_awaiting: bool) -> str:
+        query = {"rule": choice.value} if choice else {}
+        return _worklist_url({**query, "awaiting": "1"} if only_awaiting else query)
+
+    # Each filter: its title, how many items, and its link (None for the one shown).
+    rules = [("Every rule", sum(counts.values()), listed(None, awaiting) if rule else None)]
+    rules += [
+        (RULES[candidate].title, counts.get(candidate, 0),
+         listed(candidate, awaiting) if candidate != rule else None)
         for candidate in Rule
         if candidate in WORKLIST_RULES
-    ]
+    ]  # fmt: skip
     thresholds = selectors.attendance_thresholds()
     return render(
         request,
@@ -93,7 +109,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
             "awaiting": awaiting,
             "limit": _WORKLIST_LIMIT,
             "rules": rules,
-            "chosen": rule,
+            "other_view": listed(rule, not awaiting),
             "explanation": RULES[rule].explanation(thresholds) if rule else "",
             "explanations": [
                 (RULES[candidate].title, RULES[candidate].explanation(thresholds))

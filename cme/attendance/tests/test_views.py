@@ -176,6 +176,8 @@ def test_the_worklist_shows_the_items_awaiting_a_follow_up(
     awaiting = client.get("/attendance/triggers/?awaiting=1").content.decode()
     assert absent_pupil.full_name not in awaiting
     assert "Showing items nobody has recorded a follow-up on" in awaiting
+    assert 'href="/attendance/triggers/?rule=sickness_15_days&amp;awaiting=1"' in awaiting
+    assert 'href="/attendance/triggers/"' in awaiting  # every open item again
     assert absent_pupil.full_name in client.get("/attendance/triggers/").content.decode()
 
 
