@@ -364,8 +364,7 @@ class _StoredForm:
             self.last_marked_on,
             strict=True,
         ):
-            # A backslash is the only character of the format a mark can be.
-            text = marks.replace("\\", "\\\\") if "\\" in marks else marks
+            text = copy_value(marks)
             days = f"{first}\t{last}" if first is not None else f"{null}\t{null}"
             summary = f"{text}\t{possible}\t{attended}\t{unauthorised}\t{days}\t{stamp}\n"
             if year.id is None:
@@ -542,8 +541,7 @@ def _span_lines(spans: Sequence[MarksSpan]) -> list[str]:
     """The spans in COPY's text format (`_SPAN_COLUMNS`, after the id)."""
     lines: list[str] = []
     for year_id, start, text, appends, possible, attended, unauthorised, first, last in spans:
-        # A backslash is the only character of the format a mark can be.
-        marks = text.replace("\\", "\\\\") if "\\" in text else text
+        marks = copy_value(text)
         lines.append(
             f"{year_id}\t{start}\t{marks}\t{appends}\t{possible}\t{attended}\t{unauthorised}\t"
             f"{first}\t{last}\n"
