@@ -12,7 +12,10 @@ class FollowUpForm(forms.Form):
         label="What did you do?",
         choices=TriggerFollowUp.Action.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select what you did"},
+        error_messages={
+            "required": "Select what you did",
+            "invalid_choice": "Select what you did from the options given",
+        },
     )
     note = forms.CharField(
         label="Details",

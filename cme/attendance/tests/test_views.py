@@ -156,7 +156,7 @@ def test_a_follow_up_without_its_answers_is_refused_with_the_error_summary(
     page = response.content.decode()
     assert response.status_code == 400
     assert "There is a problem" in page
-    assert "Select a valid choice" in page
+    assert "Select what you did from the options given" in page
     assert "Details must be 1,000 characters or fewer" in page
     assert not TriggerFollowUp.objects.exists()
     response = signed_in(cme_officer).post(f"/attendance/triggers/{trigger.pk}/", {})
